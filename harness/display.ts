@@ -1,0 +1,35 @@
+// How the harness shows values in failure messages: bytes as quoted strings with \xHH
+// escapes (the REPL's notation), so a learner can paste a failing key into the REPL.
+// Deliberately independent of the reference's formatter: the judge must not share code
+// with what it judges.
+
+export function showBytes(bytes: Uint8Array): string {
+  let out = '"';
+  for (const byte of bytes) {
+    if (byte === 0x22) out += '\\"';
+    else if (byte === 0x5c) out += '\\\\';
+    else if (byte >= 0x20 && byte < 0x7f) out += String.fromCharCode(byte);
+    else out += `\\x${byte.toString(16).padStart(2, '0')}`;
+  }
+  return `${out}"`;
+}
+
+/** A readable one-line rendering of test values: bytes, arrays, plain objects, errors. */
+export function show(value: unknown): string {
+  if (value instanceof Uint8Array) return showBytes(value);
+  if (Array.isArray(value)) return `[${value.map(show).join(', ')}]`;
+  if (value instanceof Error) return `${value.name}: ${value.message}`;
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value !== null && typeof value === 'object') {
+    const fields = Object.entries(value).map(([k, v]) => `${k}: ${show(v)}`);
+    return `{ ${fields.join(', ')} }`;
+  }
+  return String(value);
+}
+
+export function indent(text: string, prefix = '    '): string {
+  return text
+    .split('\n')
+    .map((line) => (line === '' ? line : prefix + line))
+    .join('\n');
+}

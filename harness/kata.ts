@@ -1,0 +1,98 @@
+// The helpers every stage suite is written with: `rule` for an example test, `property` for a
+// fast-check property. Both give the test a stable id, tie it to a section of the stage's
+// spec, and turn a failure into a message a learner can act on: what broke, the seed and
+// shrunk case, and the command that reruns just that test.
+
+import fc from 'fast-check';
+import { test } from 'vitest';
+import { Mismatch } from './assert.ts';
+import { indent } from './display.ts';
+import { runSeed, testSeed } from './seed.ts';
+import { findStage, stagePaths } from './stages.ts';
+import { loadStage, targetKind } from './target.ts';
+
+export interface PropertyOptions<V> {
+  /** How many random cases; the default suits a fast stage suite. */
+  numRuns?: number;
+  /** Renders a counterexample; false when the error already shows it (a model transcript). */
+  render?: ((value: V) => string) | false;
+  /** Per-test timeout in ms when the default (20 s) is too short; say why at the call. */
+  timeout?: number;
+}
+
+export function defineStage<T>(stageId: string, functions: readonly string[]) {
+  const stage = findStage(stageId);
+  if (stage === undefined) throw new Error(`unknown stage ${stageId}`);
+  const { spec } = stagePaths(stage);
+  const load = () => loadStage<T>(stageId, functions);
+
+  function rerun(id: string, env = ''): string {
+    const reference = targetKind() === 'reference' ? ' --reference' : '';
+    return `${env}npm test -- stage ${stage!.id} --only ${id}${reference}`;
+  }
+
+  function explain(error: unknown, id: string, section: string, extra = ''): unknown {
+    if (!(error instanceof Error) || error.name === 'NotImplementedError') return error;
+    const where = `\n\n  spec:   ${spec}, section "${section}"${extra}\n  rerun:  ${rerun(id)}`;
+    const explained = new Error(`${error.message}${where}`);
+    explained.name = error instanceof Mismatch ? 'Mismatch' : error.name;
+    if (!(error instanceof Mismatch)) explained.stack = `${explained.name}: ${explained.message}\n${stackFrames(error)}`;
+    return explained;
+  }
+
+  /** An example-based test: `id` is stable (e.g. 02-E07), `section` names the spec section. */
+  function rule(id: string, title: string, section: string, body: (target: T) => unknown, timeout?: number): void {
+    test(`${id} ${title}`, async () => {
+      try {
+        await body(await load());
+      } catch (error) {
+        throw explain(error, id, section);
+      }
+    }, timeout);
+  }
+
+  /** A property: fast-check runs `body` on generated values; a failure is shrunk and replayable. */
+  function property<V>(
+    id: string,
+    title: string,
+    section: string,
+    arbitrary: fc.Arbitrary<V>,
+    body: (target: T, value: V) => Promise<void> | void,
+    options: PropertyOptions<V> = {},
+  ): void {
+    test(`${id} ${title}`, async () => {
+      const target = await load();
+      const seed = testSeed(id);
+      const path = process.env.KATA_PATH;
+      const details = await fc.check(
+        fc.asyncProperty(arbitrary, async (value) => {
+          await body(target, value);
+        }),
+        { seed, numRuns: options.numRuns ?? 100, ...(path ? { path } : {}) },
+      );
+      if (!details.failed) return;
+      const cause = details.errorInstance;
+      if (cause instanceof Error && cause.name === 'NotImplementedError') throw cause;
+      const shrunk = details.counterexample?.[0] as V;
+      const render = options.render ?? fc.stringify;
+      const shown = render === false ? '' : `counterexample:\n${indent(render(shrunk))}\n\n`;
+      const message =
+        `property failed after ${details.numRuns} run(s), shrunk ${details.numShrinks} time(s)\n\n` +
+        `${shown}${cause instanceof Error ? cause.message : String(cause)}`;
+      const replay = `\n  seed:   ${runSeed()} (this test's fast-check seed ${seed})` +
+        `\n  replay: ${rerun(id, `KATA_SEED=${runSeed()} KATA_PATH=${details.counterexamplePath} `)}`;
+      throw explain(new Mismatch(message), id, section, replay);
+    }, options.timeout);
+  }
+
+  return { rule, property, load };
+}
+
+/** The stack frames of an unexpected error, minus the harness's own. */
+function stackFrames(error: Error): string {
+  return (error.stack ?? '')
+    .split('\n')
+    .filter((line) => line.trimStart().startsWith('at ') && !line.includes('/node_modules/') && !line.includes('/harness/'))
+    .slice(0, 6)
+    .join('\n');
+}

@@ -1,0 +1,53 @@
+// Byte-string helpers shared by every layer of the engine: ordering, equality, copies and text.
+// Keys and values are Uint8Array everywhere; order is bytewise unsigned (memcmp order).
+
+/**
+ * Compares two byte strings as memcmp does, then by length: a proper prefix sorts first.
+ * A hand-written loop beats Buffer.compare for the short keys a store mostly sees, because
+ * it avoids the call into C++; it is also the clearest statement of the order we promise.
+ */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = a.length < b.length ? a.length : b.length;
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x !== y) return x - y;
+  }
+  return a.length - b.length;
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && compareBytes(a, b) === 0;
+}
+
+/**
+ * The smallest byte string greater than every string that starts with `prefix`, or
+ * undefined when there is none (the prefix is empty or all 0xff). A scan of a prefix is
+ * the half-open range [prefix, prefixSuccessor(prefix)).
+ */
+export function prefixSuccessor(prefix: Uint8Array): Uint8Array | undefined {
+  for (let i = prefix.length - 1; i >= 0; i--) {
+    if (prefix[i] !== 0xff) {
+      const next = prefix.slice(0, i + 1);
+      next[i] = next[i] + 1;
+      return next;
+    }
+  }
+  return undefined;
+}
+
+const encoder = new TextEncoder();
+const strictDecoder = new TextDecoder('utf-8', { fatal: true });
+
+export function utf8(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+/** Decodes UTF-8, or returns undefined when the bytes are not valid UTF-8. */
+export function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return strictDecoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,14 @@
+// The engine's error type: every error a caller can act on carries a stable code.
+// Tests and the REPL match on `code`, never on message text, so messages can stay helpful.
+
+export type ErrorCode = 'KEY_TOO_LARGE' | 'VALUE_TOO_LARGE' | 'INVALID_ARGUMENT';
+
+export class KvError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'KvError';
+  }
+}

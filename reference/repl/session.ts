@@ -1,0 +1,122 @@
+// A REPL session: takes one line, answers with output lines. No terminal, no streams, so
+// tests drive it directly; stream.ts wires it to stdin and stdout.
+
+import { KvError } from '../core/errors.ts';
+import type { Entry } from '../store/memory-store.ts';
+import type { ScanOptions } from '../store/scan-options.ts';
+import { type Command, ParseError } from './command.ts';
+import { formatKey, formatValue } from './format.ts';
+import { HELP_LINES } from './help.ts';
+import { parseCommand } from './parse.ts';
+import { rangeToScanOptions } from './range.ts';
+
+type MaybePromise<T> = T | Promise<T>;
+
+/** What the session needs of a store: the stage 02 contract. */
+export interface KeyValueStore {
+  get(key: Uint8Array): MaybePromise<Uint8Array | undefined>;
+  put(key: Uint8Array, value: Uint8Array): MaybePromise<void>;
+  delete(key: Uint8Array): MaybePromise<void>;
+  scan(options?: ScanOptions): Iterable<Entry> | AsyncIterable<Entry>;
+}
+
+export interface SessionOptions {
+  /** Append the time each store command took, as in `OK (0.1ms)`. Off in tests. */
+  timings?: boolean;
+}
+
+interface Answer {
+  lines: string[];
+  /** Set for scan and count: the number of keys, shown in a closing summary line. */
+  count?: number;
+}
+
+export class Session {
+  private isClosed = false;
+
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly options: SessionOptions = {},
+  ) {}
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  async execute(line: string): Promise<string[]> {
+    if (this.isClosed) return ['ERR the session is closed'];
+    const started = performance.now();
+    try {
+      const command = parseCommand(line);
+      const answer = await this.run(command);
+      const timed = this.options.timings === true && isStoreCommand(command);
+      return finish(answer, timed ? performance.now() - started : undefined);
+    } catch (error) {
+      if (error instanceof ParseError) return [`ERR column ${error.column}: ${error.message}`];
+      if (error instanceof KvError) return [`ERR ${error.message}`];
+      return [`ERR internal error: ${error instanceof Error ? error.message : String(error)}`];
+    }
+  }
+
+  private async run(command: Command): Promise<Answer> {
+    switch (command.kind) {
+      case 'put':
+        await this.store.put(command.key, command.value);
+        return { lines: ['OK'] };
+      case 'get': {
+        const value = await this.store.get(command.key);
+        return { lines: [value === undefined ? '(not found)' : formatValue(value)] };
+      }
+      case 'del':
+        await this.store.delete(command.key);
+        return { lines: ['OK'] };
+      case 'scan': {
+        const lines: string[] = [];
+        for await (const entry of this.store.scan(rangeToScanOptions(command.range))) {
+          lines.push(`${formatKey(entry.key)} ${formatValue(entry.value)}`);
+        }
+        return { lines, count: lines.length };
+      }
+      case 'count': {
+        let count = 0;
+        for await (const _ of this.store.scan(rangeToScanOptions(command.range))) count++;
+        return { lines: [String(count)] };
+      }
+      case 'help':
+        return { lines: HELP_LINES };
+      case 'exit':
+        this.isClosed = true;
+        return { lines: ['Bye'] };
+      case 'begin':
+      case 'commit':
+      case 'rollback':
+        return {
+          lines: [`ERR ${command.kind.toUpperCase()} is not available until stage 07 (transactions)`],
+        };
+      case 'empty':
+        return { lines: [] };
+    }
+  }
+}
+
+function isStoreCommand(command: Command): boolean {
+  return ['put', 'get', 'del', 'scan', 'count'].includes(command.kind);
+}
+
+/** Adds the summary line of a scan and, when timed, the elapsed time to the last line. */
+function finish(answer: Answer, elapsedMs: number | undefined): string[] {
+  const lines = [...answer.lines];
+  const time = elapsedMs === undefined ? undefined : formatMs(elapsedMs);
+  if (answer.count !== undefined) {
+    const summary = `${answer.count} ${answer.count === 1 ? 'key' : 'keys'}`;
+    lines.push(time === undefined ? `(${summary})` : `(${summary}, ${time})`);
+  } else if (time !== undefined && lines.length > 0) {
+    lines[lines.length - 1] += ` (${time})`;
+  }
+  return lines;
+}
+
+/** Two significant digits, as in 0.1ms, 0.02ms, 14ms. */
+export function formatMs(ms: number): string {
+  return `${Number(ms.toPrecision(2))}ms`;
+}
