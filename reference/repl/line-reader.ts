@@ -117,14 +117,14 @@ export class LineReader {
     if (kind === 'x') {
       const hex = this.line.slice(at + 2, at + 4);
       if (!/^[0-9a-fA-F]{2}$/.test(hex)) {
-        throw new ParseError(at + 1, `\\x needs two hex digits, as in \\x7f; got "\\x${hex}"`);
+        throw new ParseError(at + 1, `\\x needs two hex digits, as in \\x7f; got ${JSON.stringify(`\\x${hex}`)}`);
       }
       this.pos = at + 4;
       return parseInt(hex, 16);
     }
     const byte = SIMPLE_ESCAPES[kind];
     if (byte === undefined) {
-      throw new ParseError(at + 1, `unknown escape \\${kind}; use \\" \\\\ \\n \\r \\t \\0 or \\xHH`);
+      throw new ParseError(at + 1, `unknown escape ${JSON.stringify(`\\${kind}`)}; use \\" \\\\ \\n \\r \\t \\0 or \\xHH`);
     }
     this.pos = at + 2;
     return byte;

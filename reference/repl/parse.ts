@@ -40,8 +40,7 @@ export function parseCommand(line: string): Command {
     default: {
       const command = NO_ARGUMENT_COMMANDS[name];
       if (command === undefined) {
-        const shown = text.length > 20 ? `${text.slice(0, 20)}…` : text;
-        throw new ParseError(column, `unknown command "${shown}"; type help for the list`);
+        throw new ParseError(column, `unknown command ${quoteText(text)}; type help for the list`);
       }
       expectEnd(reader);
       return command;
@@ -66,7 +65,7 @@ function expectEnd(reader: LineReader): void {
   if (!reader.atEnd()) {
     const column = reader.column;
     const extra = reader.word().text;
-    throw new ParseError(column, `unexpected "${extra.slice(0, 20)}" at the end of the command`);
+    throw new ParseError(column, `unexpected ${quoteText(extra)} at the end of the command`);
   }
 }
 
@@ -86,7 +85,7 @@ function readRange(reader: LineReader): RangeSpec {
     if (field === undefined) {
       throw new ParseError(
         column,
-        `unknown scan option "${text.slice(0, 20)}"; expected prefix, from, after, to, before, limit or reverse`,
+        `unknown scan option ${quoteText(text)}; expected prefix, from, after, to, before, limit or reverse`,
       );
     }
     if (range[field] !== undefined) throw new ParseError(column, `${option} is given twice`);
@@ -113,7 +112,12 @@ function readLimit(reader: LineReader): number {
   const { text, column } = reader.word();
   const limit = Number(text);
   if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(limit)) {
-    throw new ParseError(column, `limit must be a whole number >= 0, got "${text.slice(0, 20)}"`);
+    throw new ParseError(column, `limit must be a whole number >= 0, got ${quoteText(text)}`);
   }
   return limit;
+}
+
+/** Echoes a piece of the input inside an error: short, and with controls escaped. */
+function quoteText(text: string): string {
+  return JSON.stringify(text.length > 20 ? `${text.slice(0, 20)}…` : text);
 }
