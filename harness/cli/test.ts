@@ -1,0 +1,68 @@
+// `npm test`: runs stage suites against the learner's code (or the reference) and prints
+// what a learner needs: every test of the stage, each failure in full, a closing count.
+
+import { countTests, runSuites } from '../runner/run-suites.ts';
+import { stageReport, tableReport } from '../runner/report.ts';
+import { READY_STAGES, type StageInfo, STAGES, describeStages, findStage } from '../stages.ts';
+import { parseArgs, runMain, seedFlag, UsageError } from './args.ts';
+
+const HELP = `npm test -- [stage] NN [options]     run a stage's suite against your code
+
+  npm test                        every stage, as a table
+  npm test -- stage 01            stage 01 (also: npm test -- 1, npm test -- 01)
+  npm test -- stage 02 --previous stage 02 and every stage before it (catch regressions)
+  npm test -- stage 02 --only 02-S03   one test, by the id printed beside it
+  npm test -- stage 02 --reference     against the reference engine instead of your code
+
+options:
+  --reference        test reference/ instead of stages/ (same as KATA_TARGET=reference)
+  --previous         also run every earlier stage
+  --only ID          run one test
+  --seed N           seed for the random tests (same as KATA_SEED=N); printed after every run
+  --help             this text
+
+stages:
+${describeStages()}`;
+
+async function main(): Promise<number> {
+  const { words, flags } = parseArgs(process.argv.slice(2), ['only', 'seed']);
+  if (flags.has('help')) {
+    console.log(HELP);
+    return 0;
+  }
+  const target = flags.has('reference') || process.env.KATA_TARGET === 'reference' ? 'reference' : 'learner';
+  const only = flags.get('only');
+  const named = words.filter((w) => w.toLowerCase() !== 'stage');
+  if (named.length > 1) throw new UsageError(`one stage at a time, got ${named.join(' ')} (use --previous for earlier ones)`);
+  let stageName = named[0];
+  if (stageName === undefined && typeof only === 'string') stageName = only.slice(0, 2);
+  let stages: StageInfo[];
+  if (stageName === undefined) {
+    stages = [...READY_STAGES];
+  } else {
+    const stage = findStage(stageName);
+    if (stage === undefined) throw new UsageError(`there is no stage "${stageName}". The stages are:\n${describeStages()}`);
+    if (stage.status !== 'ready') throw new UsageError(`stage ${stage.id} (${stage.title}) is not written yet. The stages are:\n${describeStages()}`);
+    stages = flags.has('previous') ? READY_STAGES.filter((s) => s.id <= stage.id) : [stage];
+  }
+  const seed = seedFlag(flags, () => Math.floor(Math.random() * 2 ** 31));
+  const started = performance.now();
+  const outcomes = await runSuites({ stages, target, seed, ...(typeof only === 'string' ? { only } : {}) });
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+
+  if (stages.length === 1) {
+    console.log(stageReport(outcomes[0]!, target));
+  } else if (stageName !== undefined) {
+    console.log(outcomes.map((o) => stageReport(o, target)).join('\n\n'));
+  } else {
+    const planned = STAGES.filter((s) => s.status === 'planned').map((stage) => ({ stage, tests: [], loadErrors: [] }));
+    console.log(tableReport([...outcomes, ...planned], target));
+  }
+  const { passed, failed } = countTests(outcomes);
+  if (typeof only === 'string' && passed + failed === 0) throw new UsageError(`no test has the id ${only}`);
+  console.log(`\nseed ${seed} (KATA_SEED=${seed} replays this run) · ${seconds}s`);
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+runMain(main);
