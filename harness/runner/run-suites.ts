@@ -39,6 +39,28 @@ export interface RunOptions {
 }
 
 export async function runSuites(options: RunOptions): Promise<StageOutcome[]> {
+  const env: NodeJS.ProcessEnv = { KATA_TARGET: options.target, KATA_SEED: String(options.seed) };
+  if (options.referenceRoot) env.KATA_REFERENCE_ROOT = options.referenceRoot;
+  const report = await runVitest({
+    paths: options.stages.map((stage) => `${stagePaths(stage).tests}/`),
+    env,
+    ...(options.only ? { testNamePattern: `^${escapeRegExp(options.only)} ` } : {}),
+    showConsole: options.showConsole ?? true,
+  });
+  return collect(report, options.stages);
+}
+
+export interface VitestOptions {
+  /** Folders (or files) to run, relative to the repository root. */
+  paths: string[];
+  /** Added to this process's environment; KATA_REFERENCE_ROOT is only ever what is passed. */
+  env: NodeJS.ProcessEnv;
+  testNamePattern?: string;
+  showConsole: boolean;
+}
+
+/** Runs vitest in a child process and returns its JSON report. */
+export async function runVitest(options: VitestOptions): Promise<VitestReport> {
   const dir = mkdtempSync(path.join(tmpdir(), 'kata-run-'));
   const report = path.join(dir, 'report.json');
   const args = [
@@ -46,27 +68,20 @@ export async function runSuites(options: RunOptions): Promise<StageOutcome[]> {
     'run',
     '--reporter=json',
     `--outputFile=${report}`,
-    ...(options.showConsole === false ? ['--silent'] : [`--reporter=${path.join(ROOT, 'harness/runner/console-reporter.ts')}`]),
-    ...(options.only ? ['--testNamePattern', `^${escapeRegExp(options.only)} `] : []),
-    ...options.stages.map((stage) => `${stagePaths(stage).tests}/`),
+    ...(options.showConsole ? [`--reporter=${path.join(ROOT, 'harness/runner/console-reporter.ts')}`] : ['--silent=true']),
+    ...(options.testNamePattern ? ['--testNamePattern', options.testNamePattern] : []),
+    ...options.paths,
   ];
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    KATA_TARGET: options.target,
-    KATA_SEED: String(options.seed),
-    FORCE_COLOR: '0',
-  };
-  if (options.referenceRoot) env.KATA_REFERENCE_ROOT = options.referenceRoot;
-  else delete env.KATA_REFERENCE_ROOT;
+  const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0' };
+  delete env.KATA_REFERENCE_ROOT;
+  Object.assign(env, options.env);
   try {
     const stderr = await runChild(args, env);
-    let parsed: VitestReport;
     try {
-      parsed = JSON.parse(readFileSync(report, 'utf8')) as VitestReport;
+      return JSON.parse(readFileSync(report, 'utf8')) as VitestReport;
     } catch {
       throw new Error(`vitest did not write its report; it said:\n${stderr}`);
     }
-    return collect(parsed, options.stages);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -89,7 +104,7 @@ function runChild(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   });
 }
 
-interface VitestReport {
+export interface VitestReport {
   testResults: Array<{
     name: string;
     status: string;

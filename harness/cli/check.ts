@@ -1,0 +1,78 @@
+// `npm run check`: the project's own test command (README, .ci/run). It proves the course:
+// the code type-checks and lints, the harness passes its own tests, the reference passes
+// every stage, every untouched starter fails every test of its stage with the "not
+// implemented yet" message, and every mutant is killed. Last line: `N passed, N failed`.
+
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { lint } from '../lint.ts';
+import { mutantTable, runMutants } from '../mutants/run-mutants.ts';
+import { untouched } from '../runner/report.ts';
+import { countTests, runSuites, runVitest } from '../runner/run-suites.ts';
+import { READY_STAGES, ROOT } from '../stages.ts';
+import { parseArgs, runMain, seedFlag } from './args.ts';
+
+interface Tally {
+  passed: number;
+  failed: number;
+  problems: string[];
+}
+
+const tally: Tally = { passed: 0, failed: 0, problems: [] };
+
+function record(step: string, passed: number, failed: number, problems: string[] = []): void {
+  tally.passed += passed;
+  tally.failed += failed;
+  tally.problems.push(...problems.map((p) => `[${step}] ${p}`));
+  const mark = failed === 0 ? 'ok  ' : 'FAIL';
+  console.log(`${mark} ${step.padEnd(28)} ${passed} passed, ${failed} failed`);
+}
+
+async function main(): Promise<number> {
+  const { flags } = parseArgs(process.argv.slice(2), ['seed']);
+  const seed = seedFlag(flags, () => 1);
+  const started = performance.now();
+  console.log(`npm run check — seed ${seed}\n`);
+
+  const tsc = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', ROOT], { encoding: 'utf8' });
+  record('type-check', tsc.status === 0 ? 1 : 0, tsc.status === 0 ? 0 : 1, tsc.status === 0 ? [] : [tsc.stdout.trim()]);
+
+  const problems = lint().map((p) => `${p.file}:${p.line}: ${p.rule}: ${p.message}`);
+  record('lint', problems.length === 0 ? 1 : 0, problems.length === 0 ? 0 : 1, problems);
+
+  const harness = await runVitest({ paths: ['harness/'], env: { KATA_SEED: String(seed) }, showConsole: false });
+  const harnessTests = harness.testResults.flatMap((f) => f.assertionResults);
+  const harnessFailed = harnessTests.filter((t) => t.status === 'failed');
+  const harnessLoad = harness.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0);
+  record('harness unit tests', harnessTests.length - harnessFailed.length, harnessFailed.length + harnessLoad.length, [
+    ...harnessFailed.map((t) => `${t.title}: ${t.failureMessages.join('\n').split('\n').slice(0, 6).join('\n')}`),
+    ...harnessLoad.map((f) => `${path.relative(ROOT, f.name)}: ${f.message}`),
+  ]);
+
+  const reference = await runSuites({ stages: READY_STAGES, target: 'reference', seed, showConsole: false });
+  const referenceCount = countTests(reference);
+  record('reference passes every stage', referenceCount.passed, referenceCount.failed, reference.flatMap((o) => [
+    ...o.loadErrors,
+    ...o.tests.filter((t) => t.status === 'failed').map((t) => `${t.id} ${t.title}\n${t.message}`),
+  ]));
+
+  const starters = await runSuites({ stages: READY_STAGES, target: 'learner', seed, showConsole: false });
+  const redStarts = starters.filter((o) => untouched(o) && o.tests.every((t) => t.status === 'failed'));
+  record('starters fail every test', redStarts.length, starters.length - redStarts.length, starters
+    .filter((o) => !redStarts.includes(o))
+    .map((o) => {
+      const bad = o.tests.filter((t) => t.status !== 'failed' || !t.message.startsWith('NotImplementedError'));
+      return `stage ${o.stage.id}: a starter must fail every test with "not implemented yet"; these did not: ${bad.map((t) => `${t.id} (${t.status})`).join(', ') || o.loadErrors.join('; ')}`;
+    }));
+
+  const mutants = await runMutants(seed);
+  const killed = mutants.filter((m) => m.killed).length;
+  record('mutants killed', killed, mutants.length - killed, mutants.some((m) => !m.killed) ? [mutantTable(mutants)] : []);
+
+  if (tally.problems.length > 0) console.log(`\n${tally.problems.join('\n\n')}`);
+  console.log(`\n${((performance.now() - started) / 1000).toFixed(1)}s`);
+  console.log(`${tally.passed} passed, ${tally.failed} failed`);
+  return tally.failed === 0 ? 0 : 1;
+}
+
+runMain(main);

@@ -1,0 +1,109 @@
+// The catalogue of mutants: classic bugs of each stage, kept as patches to a copy of the
+// reference, never as flags inside it. Each must be caught (killed) by its stage's suite;
+// `npm run mutants` proves it. A patch names the exact text it replaces, and the runner
+// refuses a patch whose text no longer occurs exactly once, so mutants cannot rot silently.
+
+export interface Mutant {
+  id: string;
+  /** The stage whose suite must kill it. */
+  stage: string;
+  /** The bug, as a learner might write it. */
+  bug: string;
+  /** Path inside reference/. */
+  file: string;
+  find: string;
+  replace: string;
+}
+
+export const MUTANTS: readonly Mutant[] = [
+  {
+    id: 'string-order',
+    stage: '02',
+    bug: 'orders keys as JavaScript strings (UTF-16), not as bytes',
+    file: 'core/bytes.ts',
+    find: 'export function compareBytes(a: Uint8Array, b: Uint8Array): number {\n',
+    replace:
+      'export function compareBytes(a: Uint8Array, b: Uint8Array): number {\n' +
+      '  const x = new TextDecoder().decode(a);\n' +
+      '  const y = new TextDecoder().decode(b);\n' +
+      '  if (x !== y) return x < y ? -1 : 1;\n',
+  },
+  {
+    id: 'signed-bytes',
+    stage: '02',
+    bug: 'compares bytes as signed (Int8): 0x80..0xff sort before 0x00',
+    file: 'core/bytes.ts',
+    find: '    const x = a[i];\n    const y = b[i];\n',
+    replace: '    const x = (a[i] << 24) >> 24;\n    const y = (b[i] << 24) >> 24;\n',
+  },
+  {
+    id: 'gt-inclusive',
+    stage: '02',
+    bug: 'treats the exclusive bounds gt/lt as inclusive',
+    file: 'store/scan-options.ts',
+    find: "if (strict !== undefined) return { key: checkBytes(strict, exclusive), inclusive: false };",
+    replace: "if (strict !== undefined) return { key: checkBytes(strict, exclusive), inclusive: true };",
+  },
+  {
+    id: 'delete-keeps-prev-link',
+    stage: '02',
+    bug: 'delete unlinks the forward pointers only: a reverse scan still sees the key',
+    file: 'memtable/skiplist.ts',
+    find: '    if (node.next[0] !== null) node.next[0].prev = node.prev;\n',
+    replace: '',
+  },
+  {
+    id: 'put-aliases-buffers',
+    stage: '02',
+    bug: "put keeps the caller's arrays instead of copies",
+    file: 'store/memory-store.ts',
+    find: 'this.list.set(key.slice(), value.slice());',
+    replace: 'this.list.set(key, value);',
+  },
+  {
+    id: 'limit-off-by-one',
+    stage: '02',
+    bug: 'a scan with limit N returns N + 1 entries',
+    file: 'store/memory-store.ts',
+    find: 'if (--left <= 0) return;',
+    replace: 'if (--left < 0) return;',
+  },
+  {
+    id: 'value-first-word',
+    stage: '01',
+    bug: 'put keeps only the first word of an unquoted value',
+    file: 'repl/parse.ts',
+    find: 'const value = reader.rest();',
+    replace: 'const value = reader.token();',
+  },
+  {
+    id: 'prefix-end-overflow',
+    stage: '01',
+    bug: 'the end of a prefix range adds 1 to the last byte without carrying past 0xff',
+    file: 'core/bytes.ts',
+    find: 'export function prefixSuccessor(prefix: Uint8Array): Uint8Array | undefined {\n',
+    replace:
+      'export function prefixSuccessor(prefix: Uint8Array): Uint8Array | undefined {\n' +
+      '  if (prefix.length > 0) {\n' +
+      '    const next = prefix.slice();\n' +
+      '    next[next.length - 1]++;\n' +
+      '    return next;\n' +
+      '  }\n',
+  },
+  {
+    id: 'column-zero-based',
+    stage: '01',
+    bug: 'error columns count from 0',
+    file: 'repl/session.ts',
+    find: '`ERR column ${error.column}: ${error.message}`',
+    replace: '`ERR column ${error.column - 1}: ${error.message}`',
+  },
+  {
+    id: 'backslash-unescaped',
+    stage: '01',
+    bug: 'the formatter does not escape backslashes inside quotes',
+    file: 'repl/format.ts',
+    find: "0x5c: '\\\\\\\\', ",
+    replace: '',
+  },
+];
