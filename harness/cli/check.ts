@@ -8,7 +8,7 @@ import path from 'node:path';
 import { lint } from '../lint.ts';
 import { mutantTable, runMutants } from '../mutants/run-mutants.ts';
 import { untouched } from '../runner/report.ts';
-import { countTests, runSuites, runVitest } from '../runner/run-suites.ts';
+import { cleanMessage, countTests, runSuites, runVitest } from '../runner/run-suites.ts';
 import { READY_STAGES, ROOT } from '../stages.ts';
 import { parseArgs, runMain, seedFlag } from './args.ts';
 
@@ -40,13 +40,11 @@ async function main(): Promise<number> {
   const problems = lint().map((p) => `${p.file}:${p.line}: ${p.rule}: ${p.message}`);
   record('lint', problems.length === 0 ? 1 : 0, problems.length === 0 ? 0 : 1, problems);
 
-  const harness = await runVitest({ paths: ['harness/'], env: { KATA_SEED: String(seed) }, showConsole: false });
-  const harnessTests = harness.testResults.flatMap((f) => f.assertionResults);
-  const harnessFailed = harnessTests.filter((t) => t.status === 'failed');
-  const harnessLoad = harness.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0);
-  record('harness unit tests', harnessTests.length - harnessFailed.length, harnessFailed.length + harnessLoad.length, [
-    ...harnessFailed.map((t) => `${t.title}: ${t.failureMessages.join('\n').split('\n').slice(0, 6).join('\n')}`),
-    ...harnessLoad.map((f) => `${path.relative(ROOT, f.name)}: ${f.message}`),
+  const harness = await runVitest({ paths: ['harness/'], env: { KATA_SEED: String(seed) }, showConsole: false, timeoutSeconds: 120 });
+  const harnessFailed = harness.tests.filter((t) => t.status === 'failed');
+  record('harness unit tests', harness.tests.length - harnessFailed.length, harnessFailed.length + harness.loadErrors.length, [
+    ...harnessFailed.map((t) => `${t.title}: ${cleanMessage(t.message)}`),
+    ...harness.loadErrors.map((e) => `${path.relative(ROOT, e.file)}: ${cleanMessage(e.message)}`),
   ]);
 
   const reference = await runSuites({ stages: READY_STAGES, target: 'reference', seed, showConsole: false });

@@ -1,12 +1,15 @@
 // Runs stage suites in a vitest child process and returns one outcome per test. Every command
 // (test, check, grade, mutants) goes through here, so they all count tests the same way.
+// A run has a time budget: a learner's infinite loop freezes a worker, which vitest cannot
+// interrupt, so the runner kills it and reports the test that never finished.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT, type StageInfo, STAGES, stagePaths } from '../stages.ts';
 import type { TargetKind } from '../target.ts';
+import type { KataEvent } from './kata-reporter.ts';
 
 export interface TestOutcome {
   /** The stable id that starts every test name, e.g. 02-E07. */
@@ -38,16 +41,20 @@ export interface RunOptions {
   showConsole?: boolean;
 }
 
+/** Seconds a run may take per stage before the runner assumes a hang. Suites take ~1 s. */
+const SECONDS_PER_STAGE = 60;
+
 export async function runSuites(options: RunOptions): Promise<StageOutcome[]> {
   const env: NodeJS.ProcessEnv = { KATA_TARGET: options.target, KATA_SEED: String(options.seed) };
   if (options.referenceRoot) env.KATA_REFERENCE_ROOT = options.referenceRoot;
-  const report = await runVitest({
+  const run = await runVitest({
     paths: options.stages.map((stage) => `${stagePaths(stage).tests}/`),
     env,
     ...(options.only ? { testNamePattern: `^${escapeRegExp(options.only)} ` } : {}),
     showConsole: options.showConsole ?? true,
+    timeoutSeconds: SECONDS_PER_STAGE * options.stages.length,
   });
-  return collect(report, options.stages);
+  return collect(run, options.stages);
 }
 
 export interface VitestOptions {
@@ -57,83 +64,124 @@ export interface VitestOptions {
   env: NodeJS.ProcessEnv;
   testNamePattern?: string;
   showConsole: boolean;
+  timeoutSeconds: number;
+  /** A vitest config other than the root one (the runner's own fixtures). */
+  config?: string;
 }
 
-/** Runs vitest in a child process and returns its JSON report. */
-export async function runVitest(options: VitestOptions): Promise<VitestReport> {
+export interface RawTest {
+  file: string;
+  title: string;
+  status: 'passed' | 'failed' | 'skipped';
+  message: string;
+  durationMs: number;
+}
+
+export interface VitestRun {
+  tests: RawTest[];
+  loadErrors: Array<{ file: string; message: string }>;
+}
+
+/** Runs vitest in a child process with the kata reporter and gathers its events. */
+export async function runVitest(options: VitestOptions): Promise<VitestRun> {
   const dir = mkdtempSync(path.join(tmpdir(), 'kata-run-'));
-  const report = path.join(dir, 'report.json');
+  const results = path.join(dir, 'events.jsonl');
   const args = [
     path.join(ROOT, 'node_modules/vitest/vitest.mjs'),
     'run',
-    '--reporter=json',
-    `--outputFile=${report}`,
-    ...(options.showConsole ? [`--reporter=${path.join(ROOT, 'harness/runner/console-reporter.ts')}`] : ['--silent=true']),
+    `--reporter=${path.join(ROOT, 'harness/runner/kata-reporter.ts')}`,
+    ...(options.config ? ['--config', options.config] : []),
     ...(options.testNamePattern ? ['--testNamePattern', options.testNamePattern] : []),
     ...options.paths,
   ];
-  const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0' };
+  const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0', KATA_RESULTS: results };
   delete env.KATA_REFERENCE_ROOT;
+  if (!options.showConsole) env.KATA_QUIET = '1';
   Object.assign(env, options.env);
   try {
-    const stderr = await runChild(args, env);
-    try {
-      return JSON.parse(readFileSync(report, 'utf8')) as VitestReport;
-    } catch {
-      throw new Error(`vitest did not write its report; it said:\n${stderr}`);
+    const { stderr, timedOut } = await runChild(args, env, options.timeoutSeconds);
+    const events = existsSync(results)
+      ? readFileSync(results, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as KataEvent)
+      : [];
+    const run = gather(events, timedOut ? options.timeoutSeconds : undefined);
+    if (run.tests.length === 0 && run.loadErrors.length === 0 && stderr.trim() !== '') {
+      run.loadErrors.push({ file: '', message: `vitest stopped before running any test:\n${stderr.trim()}` });
     }
+    return run;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function runChild(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+function gather(events: KataEvent[], timedOutAfter: number | undefined): VitestRun {
+  const started = new Map<string, { file: string; title: string }>();
+  const run: VitestRun = { tests: [], loadErrors: [] };
+  for (const e of events) {
+    if (e.event === 'start') started.set(`${e.file}\0${e.title}`, e);
+    if (e.event === 'load-error') run.loadErrors.push({ file: e.file, message: e.message });
+    if (e.event === 'end') {
+      started.delete(`${e.file}\0${e.title}`);
+      const status = e.status === 'passed' ? 'passed' : e.status === 'failed' ? 'failed' : 'skipped';
+      run.tests.push({ file: e.file, title: e.title, status, message: e.message, durationMs: e.durationMs });
+    }
+  }
+  if (timedOutAfter !== undefined) {
+    for (const { file, title } of started.values()) {
+      run.tests.push({
+        file,
+        title,
+        status: 'failed',
+        durationMs: timedOutAfter * 1000,
+        message: `this test never finished: the run was stopped after ${timedOutAfter}s. ` +
+          'Look for an infinite loop (a cursor that does not advance, a pointer that points back); ' +
+          'tests after it in the same file did not run.',
+      });
+    }
+    if (started.size === 0) {
+      run.loadErrors.push({ file: '', message: `the run was stopped after ${timedOutAfter}s before any test finished` });
+    }
+  }
+  return run;
+}
+
+function runChild(args: string[], env: NodeJS.ProcessEnv, timeoutSeconds: number): Promise<{ stderr: string; timedOut: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    // stdout carries the learner's console output; drop vitest's note about the report file.
-    child.stdout.on('data', (chunk: Buffer) => {
-      const text = chunk.toString().replace(/^JSON report written to .*\n?/m, '');
-      if (text !== '') process.stdout.write(text);
-    });
+    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'pipe'] });
     let stderr = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutSeconds * 1000);
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
     child.on('error', reject);
-    child.on('close', () => resolve(stderr));
+    child.on('close', () => {
+      clearTimeout(timer);
+      resolve({ stderr, timedOut });
+    });
   });
 }
 
-export interface VitestReport {
-  testResults: Array<{
-    name: string;
-    status: string;
-    message: string;
-    assertionResults: Array<{ title: string; status: string; duration?: number | null; failureMessages: string[] }>;
-  }>;
-}
-
-function collect(report: VitestReport, stages: readonly StageInfo[]): StageOutcome[] {
+function collect(run: VitestRun, stages: readonly StageInfo[]): StageOutcome[] {
   const outcomes = new Map(stages.map((stage) => [stage.id, { stage, tests: [], loadErrors: [] } as StageOutcome]));
-  for (const file of report.testResults) {
-    const relative = path.relative(ROOT, file.name);
+  const stageOf = (file: string) => {
+    const relative = path.relative(ROOT, file);
     const stage = STAGES.find((s) => relative.startsWith(`${stagePaths(s).tests}/`));
-    const outcome = stage && outcomes.get(stage.id);
+    return stage && outcomes.get(stage.id);
+  };
+  for (const error of run.loadErrors) {
+    const outcome = stageOf(error.file);
+    const where = error.file === '' ? '' : `${path.relative(ROOT, error.file)}: `;
+    // An error that belongs to no stage (vitest itself failed) counts against every stage.
+    for (const target of outcome ? [outcome] : outcomes.values()) target.loadErrors.push(`${where}${cleanMessage(error.message)}`);
+  }
+  for (const test of run.tests) {
+    const outcome = stageOf(test.file);
     if (!outcome) continue;
-    if (file.assertionResults.length === 0 && file.status === 'failed') {
-      outcome.loadErrors.push(`${relative}: ${cleanMessage(file.message)}`);
-    }
-    for (const test of file.assertionResults) {
-      const [id = '', ...words] = test.title.split(' ');
-      const status = test.status === 'passed' ? 'passed' : test.status === 'failed' ? 'failed' : 'skipped';
-      outcome.tests.push({
-        id,
-        title: words.join(' '),
-        status,
-        message: cleanMessage(test.failureMessages.join('\n')),
-        durationMs: test.duration ?? 0,
-      });
-    }
+    const [id = '', ...words] = test.title.split(' ');
+    outcome.tests.push({ id, title: words.join(' '), status: test.status, message: cleanMessage(test.message), durationMs: test.durationMs });
   }
   for (const outcome of outcomes.values()) outcome.tests.sort((a, b) => a.id.localeCompare(b.id));
   return [...outcomes.values()];
@@ -147,7 +195,7 @@ export function cleanMessage(message: string): string {
     if (!/^\s+at /.test(line)) return true;
     return !line.includes('node_modules') && !line.includes('/harness/') && !line.includes('node:');
   });
-  return kept.join('\n').replaceAll(`${ROOT}/`, '').replaceAll('file://', '').trimEnd();
+  return kept.join('\n').replaceAll('file://', '').replaceAll(`${ROOT}/`, '').trimEnd();
 }
 
 function escapeRegExp(text: string): string {
