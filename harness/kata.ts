@@ -43,8 +43,9 @@ export function defineStage<T>(stageId: string, functions: readonly string[]) {
   /** An example-based test: `id` is stable (e.g. 02-E07), `section` names the spec section. */
   function rule(id: string, title: string, section: string, body: (target: T) => unknown, timeout?: number): void {
     test(`${id} ${title}`, async () => {
+      const target = await load(); // a module that fails to load fails every test alike: not decorated
       try {
-        await body(await load());
+        await body(target);
       } catch (error) {
         throw explain(error, id, section);
       }
@@ -78,7 +79,7 @@ export function defineStage<T>(stageId: string, functions: readonly string[]) {
       const shown = render === false ? '' : `counterexample:\n${indent(render(shrunk))}\n\n`;
       const message =
         `property failed after ${details.numRuns} run(s), shrunk ${details.numShrinks} time(s)\n\n` +
-        `${shown}${cause instanceof Error ? cause.message : String(cause)}`;
+        `${shown}${describeCause(cause)}`;
       const replay = `\n  seed:   ${runSeed()} (this test's fast-check seed ${seed})` +
         `\n  replay: ${rerun(id, `KATA_SEED=${runSeed()} KATA_PATH=${details.counterexamplePath} `)}`;
       throw explain(new Mismatch(message), id, section, replay);
@@ -86,6 +87,13 @@ export function defineStage<T>(stageId: string, functions: readonly string[]) {
   }
 
   return { rule, property, load };
+}
+
+/** A failed expectation speaks for itself; an unexpected error also shows where it came from. */
+function describeCause(cause: unknown): string {
+  if (cause instanceof Mismatch) return cause.message;
+  if (cause instanceof Error) return `${cause.name}: ${cause.message}\n${stackFrames(cause)}`;
+  return String(cause);
 }
 
 /** The stack frames of an unexpected error, minus the harness's own. */

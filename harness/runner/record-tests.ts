@@ -31,8 +31,14 @@ beforeEach((context) => {
       event: 'end',
       ...where,
       status: result?.state === 'pass' ? 'passed' : result?.state === 'fail' || errors.length > 0 ? 'failed' : 'skipped',
-      message: errors.map((e) => e.stack ?? `${e.name ?? 'Error'}: ${e.message ?? ''}`).join('\n'),
+      message: errors.map(describe).join('\n'),
       durationMs: performance.now() - started,
     });
   });
 });
+
+/** The error's own name and message, then the stack frames (vitest's timeout error has a placeholder stack). */
+function describe(error: ErrorLike): string {
+  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  return [`${error.name ?? 'Error'}: ${error.message ?? ''}`, ...frames].join('\n');
+}

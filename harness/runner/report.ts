@@ -38,7 +38,13 @@ export function stageReport(outcome: StageOutcome, target: TargetKind): string {
   }
   const failures = tests.filter((t) => t.status === 'failed' && !isStub(t));
   const stubs = tests.filter((t) => t.status === 'failed' && isStub(t));
-  for (const test of failures) out.push('', `✗ ${test.id} ${test.title}`, indent(test.message, '  '));
+  // Failures that share one message (a syntax error breaks every test alike) print it once.
+  const byMessage = new Map<string, TestOutcome[]>();
+  for (const test of failures) byMessage.set(test.message, [...(byMessage.get(test.message) ?? []), test]);
+  for (const [message, group] of byMessage) {
+    const head = group.length === 1 ? `✗ ${group[0]!.id} ${group[0]!.title}` : `✗ ${group.length} tests failed with the same error: ${group.map((t) => t.id).join(' ')}`;
+    out.push('', head, indent(message, '  '));
+  }
   if (stubs.length > 0) {
     out.push('', `${stubs.length} test(s) still reach a stub that throws "not implemented yet": ${stubs.map((t) => t.id).join(' ')}`);
   }

@@ -95,6 +95,7 @@ export async function runVitest(options: VitestOptions): Promise<VitestRun> {
     ...options.paths,
   ];
   const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0', KATA_RESULTS: results };
+  if (!process.stdout.isTTY) env.NO_COLOR = '1';
   delete env.KATA_REFERENCE_ROOT;
   if (!options.showConsole) env.KATA_QUIET = '1';
   Object.assign(env, options.env);
@@ -133,8 +134,9 @@ function gather(events: KataEvent[], timedOutAfter: number | undefined): VitestR
         status: 'failed',
         durationMs: timedOutAfter * 1000,
         message: `this test never finished: the run was stopped after ${timedOutAfter}s. ` +
-          'Look for an infinite loop (a cursor that does not advance, a pointer that points back); ' +
-          'tests after it in the same file did not run.',
+          'Look for a loop that never ends (a cursor that does not advance, a pointer that points back) ' +
+          'or work on every operation that grows with the store (re-sorting on each put). ' +
+          'Tests after it in the same file did not run.',
       });
     }
     if (started.size === 0) {
@@ -181,7 +183,8 @@ function collect(run: VitestRun, stages: readonly StageInfo[]): StageOutcome[] {
     const outcome = stageOf(test.file);
     if (!outcome) continue;
     const [id = '', ...words] = test.title.split(' ');
-    outcome.tests.push({ id, title: words.join(' '), status: test.status, message: cleanMessage(test.message), durationMs: test.durationMs });
+    const message = explainTimeout(cleanMessage(test.message));
+    outcome.tests.push({ id, title: words.join(' '), status: test.status, message, durationMs: test.durationMs });
   }
   for (const outcome of outcomes.values()) outcome.tests.sort((a, b) => a.id.localeCompare(b.id));
   return [...outcomes.values()];
@@ -195,7 +198,21 @@ export function cleanMessage(message: string): string {
     if (!/^\s+at /.test(line)) return true;
     return !line.includes('node_modules') && !line.includes('/harness/') && !line.includes('node:');
   });
-  return kept.join('\n').replaceAll('file://', '').replaceAll(`${ROOT}/`, '').trimEnd();
+  return kept
+    .join('\n')
+    .replace(/\x1b\[[0-9;]*m/g, '') // colours from esbuild and vitest: noise in a report or a JSON grade
+    .replaceAll('file://', '')
+    .replaceAll(`${ROOT}/`, '')
+    .trimEnd();
+}
+
+/** Vitest's "Test timed out in 20000ms." says nothing about why; say what usually causes it. */
+function explainTimeout(message: string): string {
+  const match = /Test timed out in (\d+)ms/.exec(message);
+  if (match === null) return message;
+  return `${message.split('\n')[0]}\n  The test ran past its budget of ${Number(match[1]) / 1000} s. Usual causes: a promise that never ` +
+    'resolves (a missing await or resolve), a loop that never ends, or work on every operation that grows with the ' +
+    'store (re-sorting everything on each put, a linear search per get).';
 }
 
 function escapeRegExp(text: string): string {
