@@ -57,8 +57,16 @@ export const MUTANTS: readonly Mutant[] = [
     stage: '02',
     bug: "put keeps the caller's arrays instead of copies",
     file: 'store/memory-store.ts',
-    find: 'this.list.set(key.slice(), value.slice());',
+    find: 'this.list.set(copyBytes(key), copyBytes(value));',
     replace: 'this.list.set(key, value);',
+  },
+  {
+    id: 'copy-with-slice',
+    stage: '02',
+    bug: "copies with bytes.slice(), which for a Node Buffer is a view, not a copy",
+    file: 'core/bytes.ts',
+    find: '  return new Uint8Array(bytes);\n',
+    replace: '  return bytes.slice();\n',
   },
   {
     id: 'limit-off-by-one',

@@ -36,6 +36,14 @@ export function prefixSuccessor(prefix: Uint8Array): Uint8Array | undefined {
   return undefined;
 }
 
+/**
+ * A copy of the bytes in a fresh Uint8Array. Not `bytes.slice()`: a Node Buffer overrides
+ * slice to return a view of the same memory, so a caller's Buffer would alias the store.
+ */
+export function copyBytes(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes);
+}
+
 const encoder = new TextEncoder();
 const strictDecoder = new TextDecoder('utf-8', { fatal: true });
 

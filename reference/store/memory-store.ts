@@ -2,6 +2,7 @@
 // It owns copies of what it is given and hands out copies, so no caller can change stored
 // bytes behind its back; it enforces the size limits before touching the list.
 
+import { copyBytes } from '../core/bytes.ts';
 import { KvError } from '../core/errors.ts';
 import { SkipList } from '../memtable/skiplist.ts';
 import { checkBytes, checkScanOptions, type ScanOptions } from './scan-options.ts';
@@ -32,7 +33,8 @@ export class MemoryStore {
 
   get(key: Uint8Array): Uint8Array | undefined {
     this.checkKey(key);
-    return this.list.get(key)?.slice();
+    const value = this.list.get(key);
+    return value === undefined ? undefined : copyBytes(value);
   }
 
   put(key: Uint8Array, value: Uint8Array): void {
@@ -45,7 +47,7 @@ export class MemoryStore {
       );
     }
     // Copy both: the caller may reuse its buffers as soon as put returns.
-    this.list.set(key.slice(), value.slice());
+    this.list.set(copyBytes(key), copyBytes(value));
   }
 
   delete(key: Uint8Array): void {
@@ -62,7 +64,7 @@ export class MemoryStore {
         let left = limit;
         if (left <= 0) return;
         for (const [key, value] of list.entries(bounds, reverse)) {
-          yield { key: key.slice(), value: value.slice() };
+          yield { key: copyBytes(key), value: copyBytes(value) };
           if (--left <= 0) return;
         }
       },

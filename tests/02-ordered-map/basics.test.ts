@@ -68,6 +68,13 @@ rule('02-E08', 'the store keeps its own copy of what put receives', 'Ownership o
   key.fill(0x21);
   expectSame(await store.get(b('key')), b('value'), 'put key value, then overwrite both arrays with "!"; get key');
   expectSame(await scanKeys(store), [b('key')], 'the stored key must not change when the caller reuses its array');
+  // A Buffer is a Uint8Array whose slice() is a view, not a copy: the classic trap.
+  const bufferKey = Buffer.from('buffer-key');
+  const bufferValue = Buffer.from('buffer-value');
+  await store.put(bufferKey, bufferValue);
+  bufferKey.fill(0x21);
+  bufferValue.fill(0x21);
+  expectSame(await store.get(b('buffer-key')), b('buffer-value'), 'put with Node Buffers, then overwrite both Buffers with "!"; get buffer-key');
 });
 
 rule('02-E09', 'changing bytes that get or scan returned does not change the store', 'Ownership of bytes', async ({ createStore }) => {

@@ -1,5 +1,7 @@
 // Stage 02 property tests: the store against a trivially correct model (a Map plus a sort),
-// driven by fast-check commands. A failure prints the shrunk command sequence as a transcript.
+// driven by sequences of commands that fast-check generates and shrinks. A failure prints
+// the shrunk sequence as a transcript. The sequence is a plain array (not fc.commands) so
+// that KATA_PATH replays exactly the shrunk case.
 
 import fc from 'fast-check';
 import { Mismatch, sameValue } from '../../harness/assert.ts';
@@ -43,9 +45,8 @@ interface Real {
 const hex = (key: Uint8Array) => Buffer.from(key).toString('hex');
 const showEntries = (rows: Entry[]) => rows.map((e) => `${showBytes(e.key)} ${showBytes(e.value)}`).join(', ');
 
-class Put implements fc.AsyncCommand<Model, Real> {
+class Put {
   constructor(readonly key: Uint8Array, readonly value: Uint8Array) {}
-  check = () => true;
   async run(model: Model, real: Real) {
     await real.store.put(this.key, this.value);
     model.entries.set(hex(this.key), { key: this.key, value: this.value });
@@ -56,9 +57,8 @@ class Put implements fc.AsyncCommand<Model, Real> {
   }
 }
 
-class Get implements fc.AsyncCommand<Model, Real> {
+class Get {
   constructor(readonly key: Uint8Array) {}
-  check = () => true;
   async run(model: Model, real: Real) {
     const received = await real.store.get(this.key);
     const expected = model.entries.get(hex(this.key))?.value;
@@ -69,9 +69,8 @@ class Get implements fc.AsyncCommand<Model, Real> {
   }
 }
 
-class Delete implements fc.AsyncCommand<Model, Real> {
+class Delete {
   constructor(readonly key: Uint8Array) {}
-  check = () => true;
   async run(model: Model, real: Real) {
     await real.store.delete(this.key);
     model.entries.delete(hex(this.key));
@@ -82,9 +81,8 @@ class Delete implements fc.AsyncCommand<Model, Real> {
   }
 }
 
-class Scan implements fc.AsyncCommand<Model, Real> {
+class Scan {
   constructor(readonly options: ScanOptions) {}
-  check = () => true;
   async run(model: Model, real: Real) {
     const received = await collect(real.store, this.options);
     const expected = model.scan(this.options);
@@ -118,14 +116,14 @@ const scanOptions: fc.Arbitrary<ScanOptions> = fc
     return options;
   });
 
-const commands = fc.commands(
-  [
+const commands = fc.array(
+  fc.oneof(
     fc.tuple(key, value).map(([k, v]) => new Put(k, v)),
     key.map((k) => new Get(k)),
     key.map((k) => new Delete(k)),
     scanOptions.map((o) => new Scan(o)),
-  ],
-  { maxCommands: 40 },
+  ),
+  { maxLength: 40 },
 );
 
 property(
@@ -134,7 +132,9 @@ property(
   'Contract',
   commands,
   async ({ createStore }, cmds) => {
-    await fc.asyncModelRun(() => ({ model: new Model(), real: { store: createStore() } }), cmds);
+    const model = new Model();
+    const real = { store: createStore() };
+    for (const command of cmds) await command.run(model, real);
   },
   { numRuns: 1000, render: false },
 );
