@@ -80,3 +80,26 @@ rule('01-R04', 'oversized keys and values are refused at their column', 'Limits'
   expectTrue(bigValue.length === 1 && bigValue[0]!.startsWith('ERR column 7: '), '> put k <a value of 1 MiB + 1 byte>', `expected one line starting "ERR column 7: ", received ${JSON.stringify(bigValue.map((l) => l.slice(0, 80)))}`);
   expectSame(await session.execute('get k'), ['(not found)'], '> get k, after the refused put');
 });
+
+rule('01-R05', 'a line of several megabytes of garbage gets one ERR line', 'Errors', async ({ createSession }) => {
+  const session = createSession();
+  let x = 99;
+  const noise = Array.from({ length: 4 * 1024 * 1024 }, () => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return String.fromCharCode(0x21 + ((x >>> 16) % 94));
+  }).join('');
+  const lines: Array<[string, string]> = [
+    [`z${noise}`, 'a 4 MiB word that is not a command'],
+    [`get "${noise.replaceAll('"', '')}`, 'a 4 MiB quoted key that is never closed'],
+    [`scan prefix ${noise.replaceAll('"', '')}`, 'a 4 MiB prefix'],
+  ];
+  for (const [line, what] of lines) {
+    const answer = await session.execute(line);
+    expectTrue(
+      answer.length === 1 && /^ERR column \d+: /.test(answer[0]!) && answer[0]!.length < 400,
+      `> ${what}`,
+      `expected one short line "ERR column N: ..." (at most 400 characters)\n  received: ${answer.length} line(s), the first ${JSON.stringify((answer[0] ?? '').slice(0, 120))}…`,
+    );
+  }
+  expectSame(await session.execute('put still alive'), ['OK'], '> put still alive, after the garbage');
+});
