@@ -17,5 +17,5 @@ test('a hanging test is reported by name, and the tests before it keep their res
   expect(byTitle['01-X02 fails']?.status).toBe('failed');
   expect(byTitle['01-X02 fails']?.message).toMatch(/expected 1 to be 2/);
   expect(byTitle['01-X03 hangs']?.status).toBe('failed');
-  expect(byTitle['01-X03 hangs']?.message).toMatch(/never finished.*infinite loop/);
+  expect(byTitle['01-X03 hangs']?.message).toMatch(/never finished.*a loop that never ends/);
 }, 30_000);
