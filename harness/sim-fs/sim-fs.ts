@@ -11,52 +11,11 @@
 import path from 'node:path';
 import type { FileHandle, FileSystem, FsErrorCode, OpenMode } from '../../stages/file-system.ts';
 import { FaultPlan, type FaultRule, type OpKind } from './faults.ts';
+import { Bytes, type PendingOp } from './bytes.ts';
 import { Rng } from './rng.ts';
 
 export const SECTOR = 512;
 
-type PendingOp = { kind: 'write'; offset: number; bytes: Uint8Array } | { kind: 'truncate'; size: number };
-
-/** A byte array that grows by doubling, so appending to a big file is not quadratic. */
-class Bytes {
-  private buffer: Uint8Array;
-  length: number;
-
-  constructor(initial: Uint8Array = new Uint8Array(0)) {
-    this.buffer = initial.slice();
-    this.length = initial.length;
-  }
-
-  view(): Uint8Array {
-    return this.buffer.subarray(0, this.length);
-  }
-
-  copy(): Bytes {
-    return new Bytes(this.view());
-  }
-
-  write(offset: number, bytes: Uint8Array): void {
-    this.resize(Math.max(this.length, offset + bytes.length));
-    this.buffer.set(bytes, offset);
-  }
-
-  /** Cuts, or extends with zeros. */
-  resize(size: number): void {
-    if (size > this.buffer.length) {
-      const grown = new Uint8Array(Math.max(size, this.buffer.length * 2, 64));
-      grown.set(this.view());
-      this.buffer = grown;
-    } else if (size > this.length) {
-      this.buffer.fill(0, this.length, size);
-    }
-    this.length = size;
-  }
-
-  apply(op: PendingOp): void {
-    if (op.kind === 'write') this.write(op.offset, op.bytes);
-    else this.resize(op.size);
-  }
-}
 
 class SimFile {
   /** What reads see. */
@@ -109,6 +68,8 @@ export class SimFileSystem implements FileSystem {
   private powerIsOut = false;
   /** Operations that change or sync state, counted for powerCutAt. */
   mutatingOps = 0;
+  /** The operation the power went out on, e.g. "rename /db/snapshot.db.tmp -> /db/snapshot.db". */
+  cutDuring: string | undefined;
 
   constructor(options: SimOptions = {}) {
     this.rng = new Rng(options.seed ?? 1);
@@ -273,6 +234,7 @@ export class SimFileSystem implements FileSystem {
     if (mutating) {
       if (this.powerCutAt !== undefined && this.mutatingOps >= this.powerCutAt) {
         this.powerIsOut = true;
+        this.cutDuring = `${op} ${target}`;
         throw new SimError('ECRASHED', `${op} ${target}: the power went out`);
       }
       this.mutatingOps++;

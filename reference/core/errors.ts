@@ -1,7 +1,14 @@
 // The engine's error type: every error a caller can act on carries a stable code.
 // Tests and the REPL match on `code`, never on message text, so messages can stay helpful.
 
-export type ErrorCode = 'KEY_TOO_LARGE' | 'VALUE_TOO_LARGE' | 'INVALID_ARGUMENT';
+export type ErrorCode =
+  | 'KEY_TOO_LARGE'
+  | 'VALUE_TOO_LARGE'
+  | 'INVALID_ARGUMENT'
+  /** A file failed its checks; the message names the file and the offset. */
+  | 'CORRUPT'
+  /** The store was closed, or a failed write left it unable to promise durability. */
+  | 'CLOSED';
 
 export class KvError extends Error {
   constructor(

@@ -1,0 +1,129 @@
+// Stage 03 fault injection: a power cut at every step of a save (with and without torn
+// writes) leaves the old snapshot or the new one, never a mix; an acknowledged save survives;
+// EIO and ENOSPC are reported and never acknowledged as success.
+
+import { Mismatch, expectTrue, rethrowStub } from '../../harness/assert.ts';
+import { atEveryStep, describePoint } from '../../harness/crash-points.ts';
+import type { FaultRule } from '../../harness/sim-fs/faults.ts';
+import { b, contents, describeContents, DIR, rule, simDisk, storeWith } from './setup.ts';
+import type { Stage03 } from '../../stages/03-persistence/contract.ts';
+
+const OLD: Array<[string, string]> = [['a', 'old-a'], ['b', 'old-b'], ['c', 'old-c']];
+const OLD_LINES = ['"a"="old-a"', '"b"="old-b"', '"c"="old-c"'];
+const NEW_LINES = ['"b"="new-b"', '"c"="old-c"', '"d"="new-d"'];
+
+/** The old snapshot is saved in set-up; the workload changes it and saves again. */
+async function saveOverOld(stage: Stage03, fs: ReturnType<typeof simDisk>) {
+  const store = await storeWith(stage, fs, OLD);
+  const mark = fs.mutatingOps;
+  return {
+    mark,
+    workload: async () => {
+      await store.delete(b('a'));
+      await store.put(b('b'), b('new-b'));
+      await store.put(b('d'), b('new-d'));
+      await store.save();
+    },
+  };
+}
+
+async function reopenContents(stage: Stage03, fs: ReturnType<typeof simDisk>, doing: string): Promise<string[]> {
+  try {
+    return await contents(await stage.openStore({ dir: DIR, fs }));
+  } catch (error) {
+    rethrowStub(error);
+    throw new Mismatch(`${doing}: reopening failed\n  expected: the old or the new snapshot\n  received: ${(error as Error).message}`);
+  }
+}
+
+rule('03-C01', 'a power cut at any step of a save leaves the old snapshot or the new one', 'Atomic save', async (stage) => {
+  await atEveryStep(
+    (fs) => saveOverOld(stage, fs),
+    async (fs, point) => {
+      const doing = `save {a, b, c}; then delete a, put b, put d, save again — ${describePoint(point)}`;
+      const found = await reopenContents(stage, fs, doing);
+      const same = (lines: string[]) => found.length === lines.length && found.every((line, i) => line === lines[i]);
+      expectTrue(same(OLD_LINES) || same(NEW_LINES), doing, `expected: the old snapshot (${describeContents(OLD_LINES)}) or the new one (${describeContents(NEW_LINES)})\n  received: ${describeContents(found)}`);
+      if (point.completed) {
+        expectTrue(same(NEW_LINES), doing, `save() had resolved, so the new snapshot must survive\n  expected: ${describeContents(NEW_LINES)}\n  received: ${describeContents(found)}`);
+      }
+    },
+    ['durable', 'torn'],
+  );
+});
+
+rule('03-C02', 'the first save of a new store survives a power cut once it resolves', 'Atomic save', async (stage) => {
+  await atEveryStep(
+    async (fs) => ({
+      mark: 0,
+      workload: async () => {
+        const store = await stage.openStore({ dir: DIR, fs });
+        await store.put(b('k'), b('v'));
+        await store.save();
+      },
+    }),
+    async (fs, point) => {
+      const doing = `open a new store in ${DIR}, put k v, save — ${describePoint(point)}`;
+      const found = await reopenContents(stage, fs, doing);
+      const ok = point.completed ? found.join() === '"k"="v"' : found.length === 0 || found.join() === '"k"="v"';
+      expectTrue(ok, doing, `expected: ${point.completed ? '"k"="v" (the save had resolved)' : 'an empty store or "k"="v"'}\n  received: ${describeContents(found)}`);
+    },
+    ['durable'],
+  );
+});
+
+/** Every way a save can meet a failing disk: each file-system step, once or for good. */
+async function failEachStep(stage: Stage03, code: FaultRule['code'], persist: boolean): Promise<void> {
+  const probe = simDisk();
+  const scenario = await saveOverOld(stage, probe);
+  await scenario.workload();
+  const steps = probe.mutatingOps - scenario.mark;
+  for (let nth = 0; nth < steps + 2; nth++) {
+    const fs = simDisk();
+    const { workload } = await saveOverOld(stage, fs);
+    fs.inject({ op: 'any', nth, code, persist });
+    let acknowledged = false;
+    let failure: unknown;
+    try {
+      await workload();
+      acknowledged = true;
+    } catch (error) {
+      rethrowStub(error);
+      failure = error;
+    }
+    const doing = `save over an old snapshot with ${code} on file-system operation #${nth}${persist ? ' and every one after it' : ''}`;
+    if (!acknowledged) {
+      const code = (failure as { code?: string })?.code;
+      expectTrue(typeof code === 'string' && code.length > 0, doing, `save() must reject with the file system's error (a code such as EIO), got ${String(failure)}`);
+    }
+    fs.faults.clear();
+    fs.recover('durable');
+    const found = await reopenContents(stage, fs, doing);
+    const isNew = found.join() === NEW_LINES.join();
+    const isOld = found.join() === OLD_LINES.join();
+    if (acknowledged) expectTrue(isNew, `${doing}: save() resolved, then the power went out`, `expected: ${describeContents(NEW_LINES)}\n  received: ${describeContents(found)}`);
+    else expectTrue(isOld || isNew, `${doing}: save() rejected, then the power went out`, `expected: the old or the new snapshot\n  received: ${describeContents(found)}`);
+  }
+}
+
+rule('03-F01', 'an EIO at any step of a save is reported, and never acknowledged as success', 'When the disk fails', (stage) => failEachStep(stage, 'EIO', false));
+
+rule('03-F02', 'a full disk (ENOSPC from some step on) fails the save and keeps the old snapshot', 'When the disk fails', (stage) => failEachStep(stage, 'ENOSPC', true));
+
+rule('03-F03', 'after a failed save the store still works, and a later save succeeds', 'When the disk fails', async (stage) => {
+  const fs = simDisk();
+  const store = await storeWith(stage, fs, OLD);
+  await store.put(b('d'), b('new-d'));
+  fs.inject({ op: 'sync', nth: 0, code: 'EIO' });
+  let failed = false;
+  await store.save().catch((error: unknown) => {
+    rethrowStub(error);
+    failed = true;
+  });
+  expectTrue(failed, 'save() with an EIO on its fsync must reject');
+  await store.put(b('e'), b('new-e'));
+  await store.save();
+  fs.recover('durable');
+  const found = await reopenContents(stage, fs, 'a save that failed with EIO, then put e, save again, power cut');
+  expectTrue(found.includes('"d"="new-d"') && found.includes('"e"="new-e"'), 'after a failed save and a successful one, both new keys must be on disk', `received: ${describeContents(found)}`);
+});
