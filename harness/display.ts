@@ -3,7 +3,18 @@
 // Deliberately independent of the reference's formatter: the judge must not share code
 // with what it judges.
 
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Bytes as the REPL would print them quoted: UTF-8 text as itself, other bytes as \xHH. */
 export function showBytes(bytes: Uint8Array): string {
+  let text: string | undefined;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    text = undefined;
+  }
+  // JSON escapes exactly " and \ in text without control characters: the REPL's notation.
+  if (text !== undefined && !/[\x00-\x1f\x7f-\x9f]/.test(text)) return JSON.stringify(text);
   let out = '"';
   for (const byte of bytes) {
     if (byte === 0x22) out += '\\"';

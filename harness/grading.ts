@@ -25,6 +25,7 @@ export interface Grade {
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
+const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 
 export function grade(outcomes: readonly StageOutcome[], target: TargetKind, seed: number): Grade {
   const stages = outcomes.map(({ stage, tests, loadErrors }) => {
@@ -39,7 +40,7 @@ export function grade(outcomes: readonly StageOutcome[], target: TargetKind, see
       score: total === 0 ? 0 : round((POINTS_PER_STAGE * passed) / total),
       maxScore: POINTS_PER_STAGE,
       tests: [
-        ...loadErrors.map((message) => ({ id: `${stage.id}-LOAD`, title: 'the test file loads', status: 'failed', message })),
+        ...loadErrors.map((message, i) => ({ id: `${stage.id}-LOAD${i + 1}`, title: 'the suite runs without an unhandled error', status: 'failed', message })),
         ...tests.map((t) => ({ id: t.id, title: t.title, status: t.status, ...(t.status === 'failed' ? { message: t.message } : {}) })),
       ],
     };
@@ -63,8 +64,8 @@ export function gradescope(result: Grade): object {
       stage.tests.map((test) => ({
         name: `${test.id} ${test.title}`,
         number: test.id,
-        score: test.status === 'passed' ? stage.maxScore / stage.total : 0,
-        max_score: stage.maxScore / stage.total,
+        score: test.status === 'passed' ? round4(stage.maxScore / stage.total) : 0,
+        max_score: round4(stage.maxScore / stage.total),
         status: test.status === 'passed' ? 'passed' : 'failed',
         ...(test.message ? { output: test.message } : {}),
         tags: [`stage ${stage.id}`],

@@ -64,7 +64,8 @@ export function defineStage<T>(stageId: string, functions: readonly string[]) {
     test(`${id} ${title}`, async () => {
       const target = await load();
       const seed = testSeed(id);
-      const path = process.env.KATA_PATH;
+      // A replay path belongs to one test: it applies only when that test alone is run (--only).
+      const path = process.env.KATA_ONLY === id ? process.env.KATA_PATH : undefined;
       const details = await fc.check(
         fc.asyncProperty(arbitrary, async (value) => {
           await body(target, value);

@@ -4,7 +4,9 @@
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import ts from 'typescript';
 import { READY_STAGES, ROOT, stageFolder, stagePaths } from './stages.ts';
+import { ANY_TEST_CALL, TEST_ID_CALL } from './test-ids.ts';
 
 export interface Problem {
   file: string;
@@ -24,8 +26,6 @@ function walk(dir: string): string[] {
   });
 }
 
-const IMPORT = /^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+'([^']+)'|^\s*import\s+'([^']+)'/;
-
 export function lint(): Problem[] {
   const problems: Problem[] = [];
   const files = ['stages', 'reference', 'harness', 'tests'].flatMap(walk);
@@ -37,36 +37,47 @@ export function lint(): Problem[] {
     if (lines.length > MAX_LINES && !file.startsWith('tests/')) {
       report(1, 'size', `${lines.length} lines; split it (at most ${MAX_LINES}) so each file holds one idea`);
     }
-    lines.forEach((text, i) => {
-      const match = IMPORT.exec(text);
-      const spec = match?.[3] ?? match?.[4];
-      if (spec !== undefined) {
-        const typeOnly = match?.[2] !== undefined;
-        const resolved = path.relative(ROOT, path.resolve(path.dirname(path.join(ROOT, file)), spec));
-        if (file.startsWith('tests/') && spec.startsWith('.')) {
-          if (resolved.startsWith('reference/')) report(i + 1, 'contract-only', 'tests must not import the reference; load the target through harness/kata.ts');
-          if (resolved.startsWith('stages/') && !resolved.endsWith('/contract.ts')) {
-            report(i + 1, 'contract-only', 'tests may import a stage\'s contract.ts only; load the target through harness/kata.ts');
-          }
-        }
-        if (file.startsWith('reference/') && spec.startsWith('.')) {
-          if (resolved.startsWith('harness/') || resolved.startsWith('tests/')) report(i + 1, 'standalone', 'the reference must not depend on the harness or the tests');
-          const given = resolved === 'stages/file-system.ts'; // course-provided code, not a learner's
-          if (resolved.startsWith('stages/') && !typeOnly && !given) report(i + 1, 'standalone', 'the reference may import contract types only (import type), and stages/file-system.ts');
+    const source = lines.join('\n');
+    // TypeScript's own pre-parser finds every import, re-export and dynamic import(), in any quoting.
+    const { importedFiles } = ts.preProcessFile(source, true, true);
+    for (const imported of importedFiles) {
+      const spec = imported.fileName;
+      if (!spec.startsWith('.')) continue;
+      const line = source.slice(0, imported.pos).split('\n').length;
+      const resolved = path.relative(ROOT, path.resolve(path.dirname(path.join(ROOT, file)), spec));
+      const statement = lines[line - 1] ?? '';
+      if (file.startsWith('tests/')) {
+        if (resolved.startsWith('reference/')) report(line, 'contract-only', 'tests must not import the reference; load the target through harness/kata.ts');
+        if (resolved.startsWith('stages/') && !resolved.endsWith('/contract.ts') && resolved !== 'stages/file-system.ts') {
+          report(line, 'contract-only', "tests may import a stage's contract.ts only; load the target through harness/kata.ts");
         }
       }
-      if (file.startsWith('tests/') && /\b(test|it|describe|rule|property)\.(only|skip)\(/.test(text)) {
-        report(i + 1, 'no-focus', '.only/.skip would silently shrink the suite');
+      if (file.startsWith('reference/')) {
+        if (resolved.startsWith('harness/') || resolved.startsWith('tests/')) report(line, 'standalone', 'the reference must not depend on the harness or the tests');
+        const given = resolved === 'stages/file-system.ts'; // course-provided code, not a learner's
+        const typeOnly = /^\s*(import|export)\s+type\b/.test(statement);
+        if (resolved.startsWith('stages/') && !typeOnly && !given) {
+          report(line, 'standalone', 'the reference may import contract types only (import type), and stages/file-system.ts');
+        }
       }
-      const id = /^\s*(?:rule|property)\(\s*'([^']+)'/.exec(text)?.[1] ?? /^\s*'(\d\d-[A-Z]\d\d)',\s*$/.exec(text)?.[1];
-      if (id !== undefined && file.startsWith('tests/')) {
-        const stage = file.split('/')[1]!.slice(0, 2);
-        if (!new RegExp(`^${stage}-[A-Z]\\d\\d$`).test(id)) report(i + 1, 'test-id', `test id ${id} must look like ${stage}-X00 (its stage, a letter, two digits)`);
+    }
+    if (file.startsWith('tests/')) {
+      lines.forEach((text, i) => {
+        if (/\b(test|it|describe|rule|property)\.(only|skip)\(/.test(text)) report(i + 1, 'no-focus', '.only/.skip would silently shrink the suite');
+      });
+      const stage = file.split('/')[1]!.slice(0, 2);
+      const calls = [...source.matchAll(ANY_TEST_CALL)].length;
+      const withIds = [...source.matchAll(TEST_ID_CALL)];
+      if (calls !== withIds.length) report(1, 'test-id', `${calls - withIds.length} rule()/property() call(s) without a literal id such as '${stage}-E01' as first argument`);
+      for (const match of withIds) {
+        const id = match[1]!;
+        const line = source.slice(0, match.index).split('\n').length;
+        if (!id.startsWith(`${stage}-`)) report(line, 'test-id', `test id ${id} belongs to stage ${id.slice(0, 2)}, not ${stage}`);
         const seen = ids.get(id);
-        if (seen !== undefined) report(i + 1, 'test-id', `test id ${id} is already used at ${seen}`);
-        ids.set(id, `${file}:${i + 1}`);
+        if (seen !== undefined) report(line, 'test-id', `test id ${id} is already used at ${seen}`);
+        ids.set(id, `${file}:${line}`);
       }
-    });
+    }
   }
   for (const stage of READY_STAGES) {
     const paths = stagePaths(stage);
@@ -80,7 +91,8 @@ export function lint(): Problem[] {
   return problems;
 }
 
-const TEST_CALL = /(?:rule|property)\(\s*'(\d\d-[A-Z]\d\d)',\s*(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"),\s*'([^']+)'/g;
+/** A test call with its id, its title (any quotes, template literals included) and its cited section. */
+const TEST_CALL = /(?<![.\w])(?:rule|property)\(\s*'(\d\d-[A-Z]\d\d)',\s*(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`),\s*'([^']+)'/g;
 
 /** Every spec section a test cites must be a heading of the stage's README. */
 function missingSections(spec: string, testFiles: string[]): Problem[] {
@@ -95,6 +107,11 @@ function missingSections(spec: string, testFiles: string[]): Problem[] {
   const problems: Problem[] = [];
   for (const file of testFiles) {
     const text = readFileSync(path.join(ROOT, file), 'utf8');
+    const readable = [...text.matchAll(TEST_CALL)].length;
+    const calls = [...text.matchAll(ANY_TEST_CALL)].length;
+    if (readable !== calls) {
+      problems.push({ file, line: 1, rule: 'spec-section', message: `${calls - readable} test call(s) whose id, title and section are not literals: write them out so the cited section can be checked` });
+    }
     for (const match of text.matchAll(TEST_CALL)) {
       const section = match[2]!;
       if (!headings.has(section)) {

@@ -29,8 +29,9 @@ export function parseArgs(argv: readonly string[], withValue: readonly string[])
 
 export class UsageError extends Error {}
 
-export function seedFlag(flags: Map<string, string | true>, fallback: () => number): number {
-  const text = flags.get('seed') ?? process.env.KATA_SEED;
+/** The --seed flag; then, when `fromEnv`, KATA_SEED; then the fallback. */
+export function seedFlag(flags: Map<string, string | true>, fallback: () => number, fromEnv = true): number {
+  const text = flags.get('seed') ?? (fromEnv ? process.env.KATA_SEED : undefined);
   if (text === undefined || text === true || text === '') return fallback();
   const seed = Number(text);
   if (!Number.isSafeInteger(seed)) throw new UsageError(`the seed must be a whole number, got "${text}"`);

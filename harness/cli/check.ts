@@ -7,8 +7,9 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { lint } from '../lint.ts';
 import { mutantTable, runMutants } from '../mutants/run-mutants.ts';
-import { untouched } from '../runner/report.ts';
-import { cleanMessage, countTests, runSuites, runVitest } from '../runner/run-suites.ts';
+import { isRedStart } from '../runner/report.ts';
+import { cleanMessage, countTests, runSuites } from '../runner/run-suites.ts';
+import { runVitest } from '../runner/vitest-process.ts';
 import { READY_STAGES, ROOT } from '../stages.ts';
 import { parseArgs, runMain, seedFlag } from './args.ts';
 
@@ -30,7 +31,7 @@ function record(step: string, passed: number, failed: number, problems: string[]
 
 async function main(): Promise<number> {
   const { flags } = parseArgs(process.argv.slice(2), ['seed']);
-  const seed = seedFlag(flags, () => 1);
+  const seed = seedFlag(flags, () => 1, false);
   const started = performance.now();
   console.log(`npm run check — seed ${seed}\n`);
 
@@ -41,11 +42,15 @@ async function main(): Promise<number> {
   record('lint', problems.length === 0 ? 1 : 0, problems.length === 0 ? 0 : 1, problems);
 
   const harness = await runVitest({ paths: ['harness/'], env: { KATA_SEED: String(seed) }, showConsole: false, timeoutSeconds: 120 });
-  const harnessFailed = harness.tests.filter((t) => t.status === 'failed');
-  record('harness unit tests', harness.tests.length - harnessFailed.length, harnessFailed.length + harness.loadErrors.length, [
+  const harnessPassed = harness.ended.filter((t) => t.status === 'passed');
+  const harnessFailed = harness.ended.filter((t) => t.status === 'failed');
+  const harnessBroken = [
     ...harnessFailed.map((t) => `${t.title}: ${cleanMessage(t.message)}`),
+    ...harness.running.map((t) => `${t.title}: never finished (${harness.abnormalEnd ?? 'the run ended'})`),
     ...harness.loadErrors.map((e) => `${path.relative(ROOT, e.file)}: ${cleanMessage(e.message)}`),
-  ]);
+  ];
+  if (harnessPassed.length === 0) harnessBroken.push('no harness test passed: did the run start at all?');
+  record('harness unit tests', harnessPassed.length, harnessBroken.length, harnessBroken);
 
   const reference = await runSuites({ stages: READY_STAGES, target: 'reference', seed, showConsole: false });
   const referenceCount = countTests(reference);
@@ -55,7 +60,7 @@ async function main(): Promise<number> {
   ]));
 
   const starters = await runSuites({ stages: READY_STAGES, target: 'learner', seed, showConsole: false });
-  const redStarts = starters.filter((o) => untouched(o) && o.tests.every((t) => t.status === 'failed'));
+  const redStarts = starters.filter(isRedStart);
   record('starters fail every test', redStarts.length, starters.length - redStarts.length, starters
     .filter((o) => !redStarts.includes(o))
     .map((o) => {

@@ -1,7 +1,9 @@
 // `npm run mutants`: runs every mutant against its stage's suite and prints who killed it.
 
 import { runMutants, mutantTable } from '../mutants/run-mutants.ts';
-import { parseArgs, runMain, seedFlag } from './args.ts';
+import { MUTANTS } from '../mutants/catalogue.ts';
+import { findStage } from '../stages.ts';
+import { parseArgs, runMain, seedFlag, UsageError } from './args.ts';
 
 const HELP = `npm run mutants [-- --stage NN] [--seed N]
 
@@ -14,9 +16,12 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const stage = flags.get('stage');
-  const seed = seedFlag(flags, () => 1);
-  const outcomes = await runMutants(seed, typeof stage === 'string' ? [stage.padStart(2, '0')] : undefined);
+  const stageFlag = flags.get('stage');
+  const stage = typeof stageFlag === 'string' ? findStage(stageFlag) : undefined;
+  if (typeof stageFlag === 'string' && stage === undefined) throw new UsageError(`there is no stage "${stageFlag}"`);
+  if (stage !== undefined && !MUTANTS.some((m) => m.stage === stage.id)) throw new UsageError(`stage ${stage.id} has no mutants yet`);
+  const seed = seedFlag(flags, () => 1, false);
+  const outcomes = await runMutants(seed, stage ? [stage.id] : undefined);
   console.log(mutantTable(outcomes));
   const killed = outcomes.filter((o) => o.killed).length;
   console.log(`\n${killed} passed, ${outcomes.length - killed} failed`);

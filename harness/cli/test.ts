@@ -31,7 +31,8 @@ async function main(): Promise<number> {
     return 0;
   }
   const target = flags.has('reference') || process.env.KATA_TARGET === 'reference' ? 'reference' : 'learner';
-  const only = flags.get('only');
+  const onlyFlag = flags.get('only');
+  const only = typeof onlyFlag === 'string' ? onlyFlag.toUpperCase() : onlyFlag;
   const named = words.filter((w) => w.toLowerCase() !== 'stage');
   if (named.length > 1) throw new UsageError(`one stage at a time, got ${named.join(' ')} (use --previous for earlier ones)`);
   let stageName = named[0];
@@ -59,7 +60,7 @@ async function main(): Promise<number> {
     console.log(tableReport([...outcomes, ...planned], target));
   }
   const { passed, failed } = countTests(outcomes);
-  if (typeof only === 'string' && passed + failed === 0) throw new UsageError(`no test has the id ${only}`);
+  if (typeof only === 'string' && passed + failed === 0) throw new UsageError(`no test has the id ${only}; the ids are printed beside each test by npm test -- stage ${only.slice(0, 2)}`);
   console.log(`\nseed ${seed} (KATA_SEED=${seed} replays this run) · ${seconds}s`);
   console.log(`${passed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;

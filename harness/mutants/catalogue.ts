@@ -41,8 +41,8 @@ export const MUTANTS: readonly Mutant[] = [
     stage: '02',
     bug: 'treats the exclusive bounds gt/lt as inclusive',
     file: 'store/scan-options.ts',
-    find: "if (strict !== undefined) return { key: checkBytes(strict, exclusive), inclusive: false };",
-    replace: "if (strict !== undefined) return { key: checkBytes(strict, exclusive), inclusive: true };",
+    find: 'if (strict !== undefined) return { key: copyBytes(checkBytes(strict, exclusive)), inclusive: false };',
+    replace: 'if (strict !== undefined) return { key: copyBytes(checkBytes(strict, exclusive)), inclusive: true };',
   },
   {
     id: 'delete-keeps-prev-link',

@@ -1,6 +1,7 @@
 // Builds each mutant (a patched copy of reference/ under .kata/mutants/) and runs its stage's
 // suite against it. A mutant is killed when at least one test fails; the tests that failed
-// are the ones that caught it.
+// are the ones that caught it. First, for each stage, an unpatched copy must pass: otherwise
+// a failure caused by the copying itself would "kill" every mutant.
 
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,14 +18,15 @@ export interface MutantOutcome {
   problem?: string;
 }
 
-/** Copies reference/ and applies the patch; returns the copy's reference root. */
-export function buildMutant(mutant: Mutant): string {
+/** Copies reference/ and applies the patch (none for a control copy); returns the copy's reference root. */
+export function buildMutant(mutant: Mutant | { id: string; file?: undefined }): string {
   const dir = path.join(ROOT, '.kata', 'mutants', mutant.id);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   cpSync(path.join(ROOT, 'reference'), path.join(dir, 'reference'), { recursive: true });
   // The adapters import their contract from ../../stages; keep that path working.
   symlinkSync(path.join(ROOT, 'stages'), path.join(dir, 'stages'), 'dir');
+  if (mutant.file === undefined) return path.join(dir, 'reference');
   const file = path.join(dir, 'reference', mutant.file);
   if (!existsSync(file)) throw new Error(`mutant ${mutant.id}: reference/${mutant.file} does not exist`);
   const source = readFileSync(file, 'utf8');
@@ -55,15 +57,29 @@ export async function runMutant(mutant: Mutant, seed: number): Promise<MutantOut
   return { mutant, killed: killedBy.length > 0, killedBy };
 }
 
+/** Why an unpatched copy of reference/ fails a stage's suite, or undefined when it passes. */
+async function controlProblem(stageId: string, seed: number): Promise<string | undefined> {
+  const stage = findStage(stageId)!;
+  const referenceRoot = buildMutant({ id: `control-${stageId}` });
+  const [outcome] = await runSuites({ stages: [stage], target: 'reference', seed, referenceRoot, showConsole: false });
+  const failed = outcome!.tests.filter((t) => t.status === 'failed').map((t) => t.id);
+  if (failed.length === 0 && outcome!.loadErrors.length === 0 && outcome!.tests.length > 0) return undefined;
+  return `an unpatched copy of reference/ already fails stage ${stageId} (${[...failed, ...outcome!.loadErrors].slice(0, 3).join(', ')}), so no kill can be trusted`;
+}
+
 /** Runs every mutant (or those of some stages), two at a time on a 2-core machine. */
 export async function runMutants(seed: number, stageIds?: readonly string[]): Promise<MutantOutcome[]> {
   const chosen = MUTANTS.filter((m) => stageIds === undefined || stageIds.includes(m.stage));
+  const problems = new Map<string, string | undefined>();
+  for (const stageId of new Set(chosen.map((m) => m.stage))) problems.set(stageId, await controlProblem(stageId, seed));
   const results: MutantOutcome[] = new Array(chosen.length);
   let next = 0;
   const worker = async () => {
     while (next < chosen.length) {
       const index = next++;
-      results[index] = await runMutant(chosen[index]!, seed);
+      const mutant = chosen[index]!;
+      const problem = problems.get(mutant.stage);
+      results[index] = problem === undefined ? await runMutant(mutant, seed) : { mutant, killed: false, killedBy: [], problem };
     }
   };
   await Promise.all([worker(), worker()]);

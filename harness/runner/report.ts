@@ -8,10 +8,9 @@ import type { StageOutcome, TestOutcome } from './run-suites.ts';
 
 const isStub = (test: TestOutcome) => test.message.startsWith('NotImplementedError');
 
-/** True when every failure is a starter stub: the expected first run of a stage. */
-export function untouched(outcome: StageOutcome): boolean {
-  const failed = outcome.tests.filter((t) => t.status === 'failed');
-  return outcome.loadErrors.length === 0 && failed.length > 0 && failed.every(isStub);
+/** The expected first run of a stage: every test failed, each at a starter's stub. */
+export function isRedStart(outcome: StageOutcome): boolean {
+  return outcome.loadErrors.length === 0 && outcome.tests.length > 0 && outcome.tests.every((t) => t.status === 'failed' && isStub(t));
 }
 
 function heading(stage: StageInfo, target: TargetKind): string {
@@ -24,7 +23,7 @@ export function stageReport(outcome: StageOutcome, target: TargetKind): string {
   const { stage, tests, loadErrors } = outcome;
   const out: string[] = [heading(stage, target)];
   for (const error of loadErrors) out.push(`  ✗ could not load a test file:\n${indent(error, '      ')}`);
-  if (untouched(outcome) && tests.every((t) => t.status === 'failed')) {
+  if (isRedStart(outcome)) {
     out.push(
       `  ✗ all ${tests.length} tests stop at a stub: not implemented yet — start with ${stagePaths(stage).spec}`,
       '    (this red start is expected: the suite is waiting for your code)',
@@ -34,7 +33,7 @@ export function stageReport(outcome: StageOutcome, target: TargetKind): string {
   for (const test of tests.filter((t) => t.status !== 'skipped')) {
     const mark = test.status === 'passed' ? '✓' : test.status === 'failed' ? '✗' : '-';
     const slow = test.durationMs > 2000 ? `  (${(test.durationMs / 1000).toFixed(1)}s)` : '';
-    out.push(`  ${mark} ${test.id} ${test.title}${slow}`);
+    out.push(`  ${mark} ${test.id} ${test.title || '(did not run)'}${slow}`);
   }
   const failures = tests.filter((t) => t.status === 'failed' && !isStub(t));
   const stubs = tests.filter((t) => t.status === 'failed' && isStub(t));
@@ -42,7 +41,7 @@ export function stageReport(outcome: StageOutcome, target: TargetKind): string {
   const byMessage = new Map<string, TestOutcome[]>();
   for (const test of failures) byMessage.set(test.message, [...(byMessage.get(test.message) ?? []), test]);
   for (const [message, group] of byMessage) {
-    const head = group.length === 1 ? `✗ ${group[0]!.id} ${group[0]!.title}` : `✗ ${group.length} tests failed with the same error: ${group.map((t) => t.id).join(' ')}`;
+    const head = group.length === 1 ? `✗ ${group[0]!.id} ${group[0]!.title}`.trimEnd() : `✗ ${group.length} tests failed with the same error: ${group.map((t) => t.id).join(' ')}`;
     out.push('', head, indent(message, '  '));
   }
   if (stubs.length > 0) {

@@ -28,7 +28,7 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 export function prefixSuccessor(prefix: Uint8Array): Uint8Array | undefined {
   for (let i = prefix.length - 1; i >= 0; i--) {
     if (prefix[i] !== 0xff) {
-      const next = prefix.slice(0, i + 1);
+      const next = copyBytes(prefix.subarray(0, i + 1));
       next[i] = next[i] + 1;
       return next;
     }
@@ -45,7 +45,8 @@ export function copyBytes(bytes: Uint8Array): Uint8Array {
 }
 
 const encoder = new TextEncoder();
-const strictDecoder = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: without it a leading U+FEFF is silently dropped, and a value would not round-trip.
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export function utf8(text: string): Uint8Array {
   return encoder.encode(text);

@@ -16,7 +16,7 @@ const NO_ARGUMENT_COMMANDS: Record<string, Command> = {
 
 export function parseCommand(line: string): Command {
   const reader = new LineReader(line);
-  if (reader.atEnd() || line.trimStart().startsWith('#')) return { kind: 'empty' };
+  if (reader.atEnd() || /^[ \t\r]*#/.test(line)) return { kind: 'empty' };
   const { text, column } = reader.word();
   const name = text.toLowerCase();
   switch (name) {

@@ -1,6 +1,7 @@
 // Turns the scan options a caller passes (gt/gte/lt/lte/reverse/limit) into checked bounds.
 // Every store of the engine validates its options here, so all of them refuse bad input alike.
 
+import { copyBytes } from '../core/bytes.ts';
 import { KvError } from '../core/errors.ts';
 import type { Bound, Bounds } from '../memtable/skiplist.ts';
 
@@ -27,7 +28,7 @@ export function checkScanOptions(options: ScanOptions = {}): CheckedScan {
   const lower = pickBound(options, 'gt', 'gte');
   const upper = pickBound(options, 'lt', 'lte');
   const limit = options.limit ?? Infinity;
-  if (limit !== Infinity && (!Number.isInteger(limit) || limit < 0)) {
+  if (options.limit !== undefined && (!Number.isSafeInteger(limit) || limit < 0)) {
     throw new KvError('INVALID_ARGUMENT', `scan limit must be a whole number >= 0, got ${describe(options.limit)}`);
   }
   if (options.reverse !== undefined && typeof options.reverse !== 'boolean') {
@@ -45,8 +46,9 @@ function pickBound(options: ScanOptions, exclusive: 'gt' | 'lt', inclusive: 'gte
   if (strict !== undefined && loose !== undefined) {
     throw new KvError('INVALID_ARGUMENT', `scan options ${exclusive} and ${inclusive} both bound the same side; pass one`);
   }
-  if (strict !== undefined) return { key: checkBytes(strict, exclusive), inclusive: false };
-  if (loose !== undefined) return { key: checkBytes(loose, inclusive), inclusive: true };
+  // Bounds are copied: a caller may reuse its array while the scan is still running.
+  if (strict !== undefined) return { key: copyBytes(checkBytes(strict, exclusive)), inclusive: false };
+  if (loose !== undefined) return { key: copyBytes(checkBytes(loose, inclusive)), inclusive: true };
   return undefined;
 }
 

@@ -12,7 +12,7 @@ const encoder = new TextEncoder();
 // Bytes that stress the quoting rules: text, spaces, quotes, backslashes, controls, non-UTF-8.
 const bytes = fc.oneof(
   fc.uint8Array({ maxLength: 10 }),
-  fc.string({ maxLength: 10, unit: fc.constantFrom('a', 'Z', ' ', '"', '\\', '\t', '\n', '#', 'é', '€', '😀', '\x7f', '\x85', 'x') }).map((s) => encoder.encode(s)),
+  fc.string({ maxLength: 10, unit: fc.constantFrom('a', 'Z', ' ', '"', '\\', '\t', '\n', '#', 'é', '€', '😀', '\x7f', '\x85', '\uFEFF', 'x') }).map((s) => encoder.encode(s)),
   fc.string({ maxLength: 12, unit: 'grapheme' }).map((s) => encoder.encode(s)),
 );
 
@@ -52,9 +52,23 @@ property(
     if (!sameValue(parsed, { ok: true, command: cmd })) {
       throw new Mismatch(`formatCommand gave the line\n    ${line}\n  which parses to: ${show(parsed)}\n  expected:        ${show({ ok: true, command: cmd })}`);
     }
+    const shapeProblem = parsed.ok ? commandShapeProblem(parsed.command) : undefined;
+    if (shapeProblem !== undefined) throw new Mismatch(`parseCommand(${JSON.stringify(line)}) returned ${show(parsed)}\n  but ${shapeProblem}`);
   },
   { numRuns: 1000, render: (cmd) => show(cmd) },
 );
+
+/** The contract's shape: bytes as Uint8Array, and no field present with the value undefined. */
+function commandShapeProblem(command: Command): string | undefined {
+  const fields = Object.entries(command.kind === 'scan' || command.kind === 'count' ? { ...command, ...command.range } : command);
+  for (const [name, value] of fields) {
+    if (value === undefined) return `the field ${name} is present but undefined: leave it out`;
+    if (['key', 'value', 'prefix', 'gt', 'gte', 'lt', 'lte'].includes(name) && !(value instanceof Uint8Array)) {
+      return `the field ${name} must be a Uint8Array`;
+    }
+  }
+  return undefined;
+}
 
 // Lines built to hit the parser's corners: real command words, options, quotes and escapes.
 const garbageLine = fc.oneof(
@@ -84,24 +98,31 @@ property(
   { numRuns: 1000, render: (line) => JSON.stringify(line) },
 );
 
+// Lines that are certainly bad: an unknown command word, or a quote that is never closed.
+const badLine = fc.oneof(
+  fc.tuple(fc.constantFrom('zz', 'frob', 'PUTT', 'g3t'), garbageLine).map(([word, rest]) => `${word} ${rest}`),
+  fc.tuple(fc.constantFrom('get', 'del', 'put', 'scan prefix'), fc.string({ maxLength: 20 }).map((s) => s.replace(/["\\]/g, ''))).map(([cmd, text]) => `${cmd} "${text}`),
+);
+
 property(
   '01-P03',
   'garbage never crashes a session: a bad line gets exactly one ERR line',
   'Errors',
-  fc.array(garbageLine, { minLength: 1, maxLength: 8 }),
-  async ({ createSession, parseCommand }, lines) => {
+  fc.array(fc.tuple(fc.boolean(), garbageLine, badLine), { minLength: 1, maxLength: 8 }),
+  async ({ createSession }, cases) => {
     const session = createSession();
-    for (const line of lines) {
+    for (const [certainlyBad, garbage, bad] of cases) {
+      const line = certainlyBad ? bad : garbage;
       const answer = await session.execute(line);
       const doing = `> ${JSON.stringify(line)}`;
       expectTrue(Array.isArray(answer) && answer.every((l) => typeof l === 'string' && !l.includes('\n')), doing, `expected an array of lines without newlines, received ${show(answer)}`);
-      if (!parseCommand(line).ok) {
-        expectTrue(answer.length === 1 && /^ERR column \d+: ./.test(answer[0]!), doing, `expected one line "ERR column N: ...", received ${show(answer)}`);
+      if (certainlyBad || answer.some((l) => l.startsWith('ERR column'))) {
+        expectTrue(answer.length === 1 && /^ERR column \d+: ./.test(answer[0]!), doing, `expected exactly one line "ERR column N: ...", received ${show(answer)}`);
       }
       if (session.closed) break;
     }
   },
-  { numRuns: 500, render: (lines) => lines.map((l) => `> ${JSON.stringify(l)}`).join('\n') },
+  { numRuns: 500, render: (cases) => cases.map(([bad, garbage, certain]) => `> ${JSON.stringify(bad ? certain : garbage)}`).join('\n') },
 );
 
 // The model test keeps to keys and values that print verbatim, so the expected answers are

@@ -43,10 +43,11 @@ rule('02-L04', 'a refused put leaves the store as it was', 'Limits', async ({ cr
 
 rule('02-L05', 'keys and values that are not Uint8Array are refused with INVALID_ARGUMENT', 'Bad input', async ({ createStore }) => {
   const store = createStore();
-  const wrong = ['text', 42, undefined, null, [1, 2]] as unknown as Uint8Array[];
-  for (const key of wrong) {
-    await expectErrorCode(() => store.put(key, b('v')), 'INVALID_ARGUMENT', `put with the key ${JSON.stringify(key)}`);
-    await expectErrorCode(() => store.get(key), 'INVALID_ARGUMENT', `get with the key ${JSON.stringify(key)}`);
+  const wrong: Array<[unknown, string]> = [['text', 'the string "text"'], [42, 'the number 42'], [undefined, 'undefined'], [null, 'null'], [[1, 2], 'the array [1, 2]']];
+  for (const [value, described] of wrong) {
+    const key = value as Uint8Array;
+    await expectErrorCode(() => store.put(key, b('v')), 'INVALID_ARGUMENT', `put with the key ${described} (not a Uint8Array)`);
+    await expectErrorCode(() => store.get(key), 'INVALID_ARGUMENT', `get with the key ${described} (not a Uint8Array)`);
   }
   await expectErrorCode(() => store.put(b('k'), 'text' as unknown as Uint8Array), 'INVALID_ARGUMENT', 'put with the value "text"');
   expectSame(await collect(store), [], 'after the refused calls the store is still empty');
@@ -62,8 +63,10 @@ rule('02-L06', 'contradictory or malformed scan options are refused with INVALID
     ['limit 1.5', { limit: 1.5 }],
     ['limit "2"', { limit: '2' }],
     ['a string bound', { gte: 'a' }],
+    ['reverse "yes"', { reverse: 'yes' }],
   ];
   for (const [what, options] of bad) {
     await expectErrorCode(() => collect(store, options), 'INVALID_ARGUMENT', `scan with ${what}`);
   }
+  await expectErrorCode(() => collect(store, null as unknown as object), 'INVALID_ARGUMENT', 'scan(null)');
 });

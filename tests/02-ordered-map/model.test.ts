@@ -93,10 +93,10 @@ class Scan {
   }
 }
 
-// Few distinct bytes, so keys collide, share prefixes and straddle 0x7f/0x80.
-const key = fc.uint8Array({ minLength: 0, maxLength: 3 }).map((raw) =>
-  raw.map((x) => [0x00, 0x01, 0x61, 0x62, 0x7f, 0x80, 0xff][x % 7]),
-);
+// A small pool of keys, so that gets and deletes often hit a live key; the keys share
+// prefixes, include the empty key and straddle 0x7f/0x80. 02-P02 covers arbitrary bytes.
+const KEYS = [[], [0x00], [0x00, 0x00], [0x61], [0x61, 0x62], [0x62], [0x7f], [0x80], [0xff], [0xff, 0xff]];
+const key = fc.constantFrom(...KEYS).map((bytes) => Uint8Array.from(bytes));
 const value = fc.uint8Array({ maxLength: 4 });
 const scanOptions: fc.Arbitrary<ScanOptions> = fc
   .record(

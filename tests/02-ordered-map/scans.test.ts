@@ -101,4 +101,20 @@ rule('02-S09', 'a scan survives writes made while it runs', 'Scans while writing
     'a scan while deleting and inserting keys must keep yielding strictly increasing keys',
     `received: ${text.join(' ')}`,
   );
+  // The same in reverse: delete each key as it is yielded, and put a smaller one.
+  const backwards = createStore();
+  await putAll(backwards, keys);
+  const seenBackwards: string[] = [];
+  for await (const entry of backwards.scan({ reverse: true })) {
+    seenBackwards.push(new TextDecoder().decode(entry.key));
+    await backwards.delete(entry.key);
+    await backwards.put(b(`k${String(60 - seenBackwards.length).padStart(2, '0')}x`), b('new'));
+    expectTrue(seenBackwards.length <= 200, 'the same in reverse', 'the scan did not end after 200 entries');
+  }
+  const descending = [...seenBackwards].sort().reverse();
+  expectTrue(
+    seenBackwards.every((key, i) => key === descending[i]) && new Set(seenBackwards).size === seenBackwards.length,
+    'a reverse scan while deleting and inserting keys must keep yielding strictly decreasing keys',
+    `received: ${seenBackwards.join(' ')}`,
+  );
 });

@@ -24,11 +24,11 @@ export async function scanKeys(store: KvStore, options?: ScanOptions): Promise<U
   return (await collect(store, options)).map((entry) => entry.key);
 }
 
-/** Scan options as a learner would write them in a call, for failure messages. */
+/** Scan options as a call, bounds in the REPL's byte notation, for failure messages. */
 export function showOptions(options: ScanOptions = {}): string {
   const parts = Object.entries(options)
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}: ${v instanceof Uint8Array ? `b(${showBytes(v)})` : String(v)}`);
+    .map(([k, v]) => `${k}: ${v instanceof Uint8Array ? showBytes(v) : String(v)}`);
   return `scan({ ${parts.join(', ')} })`;
 }
 
