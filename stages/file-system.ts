@@ -84,7 +84,9 @@ class NodeFileHandle implements FileHandle {
   }
 
   async append(data: Uint8Array): Promise<number> {
+    // Reserve the range before the first await, so concurrent appends never overlap.
     const position = this.length;
+    this.length += data.length;
     await this.write(position, data);
     return position;
   }

@@ -84,17 +84,31 @@ export class SnapshotStore {
   }
 }
 
-/** Creates the directory and makes its name durable in its parent. */
-async function createDirectory(fs: FileSystem, dir: string): Promise<void> {
-  try {
-    const stat = await fs.stat(dir);
-    if (!stat.isDirectory) throw Object.assign(new Error(`cannot open a store at ${dir}: it is a file, not a directory`), { code: 'ENOTDIR' });
-    return;
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'ENOENT') throw error;
+/**
+ * Creates the directory and any missing parents, and makes each new name durable by syncing
+ * the directory that holds it, top down.
+ */
+export async function createDirectory(fs: FileSystem, dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    const stat = await statIfExists(fs, current);
+    if (stat?.isDirectory) break;
+    if (stat !== undefined) throw Object.assign(new Error(`cannot open a store at ${dir}: ${current} is a file, not a directory`), { code: 'ENOTDIR' });
+    missing.unshift(current);
+    if (path.dirname(current) === current) break;
   }
+  if (missing.length === 0) return;
   await fs.mkdir(dir);
-  await fs.syncDir(path.dirname(path.resolve(dir)));
+  for (const created of missing) await fs.syncDir(path.dirname(created));
+}
+
+async function statIfExists(fs: FileSystem, target: string): Promise<{ isDirectory: boolean } | undefined> {
+  try {
+    return await fs.stat(target);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOENT') return undefined;
+    throw error;
+  }
 }
 
 /** A temporary file is a save that never finished: it was never acknowledged, so drop it. */
