@@ -38,7 +38,7 @@ type SimNode = SimFile | SimDir;
 export type CrashMode =
   /** only what was synced: a power loss with no luck at all */
   | 'durable'
-  /** each pending write is kept, dropped, or kept with one 512-byte sector of garbage */
+  /** each pending write is kept, dropped, or kept with garbage in one 512-byte sector of the range it wrote */
   | 'torn'
   /** every write, synced or not: what kill -9 of a process leaves (the page cache survives) */
   | 'everything';
@@ -56,6 +56,11 @@ export class SimError extends Error {
 export interface SimOptions {
   /** Seed for tearing; the same seed tears the same way. */
   seed?: number;
+  /**
+   * Let file operations finish out of order, as concurrent I/O does: each write, append,
+   * truncate and sync waits 0–2 turns of the event loop (seeded) before it happens.
+   */
+  jitter?: boolean;
 }
 
 export class SimFileSystem implements FileSystem {
@@ -68,11 +73,22 @@ export class SimFileSystem implements FileSystem {
   private powerIsOut = false;
   /** Operations that change or sync state, counted for powerCutAt. */
   mutatingOps = 0;
+  /** Successful file syncs so far: group commit shows up here. */
+  syncCount = 0;
   /** The operation the power went out on, e.g. "rename /db/snapshot.db.tmp -> /db/snapshot.db". */
   cutDuring: string | undefined;
 
+  private readonly jitterRng: Rng | undefined;
+
   constructor(options: SimOptions = {}) {
     this.rng = new Rng(options.seed ?? 1);
+    this.jitterRng = options.jitter ? new Rng((options.seed ?? 1) ^ 0x5bd1e995) : undefined;
+  }
+
+  /** With jitter on, a few turns of the event loop; otherwise nothing. */
+  async delay(): Promise<void> {
+    if (this.jitterRng === undefined) return;
+    for (let turns = this.jitterRng.int(3); turns > 0; turns--) await new Promise((resolve) => setImmediate(resolve));
   }
 
   /** Fail operations: see FaultRule. */
@@ -133,8 +149,10 @@ export class SimFileSystem implements FileSystem {
       if (fate === 'garble' && op.kind === 'write') {
         const first = Math.floor(op.offset / SECTOR);
         const last = Math.floor((op.offset + Math.max(op.bytes.length, 1) - 1) / SECTOR);
-        const start = (first + this.rng.int(last - first + 1)) * SECTOR;
-        const end = Math.min(start + SECTOR, data.length);
+        // Only the bytes this write covers in that sector: bytes synced earlier stay intact.
+        const sectorStart = (first + this.rng.int(last - first + 1)) * SECTOR;
+        const start = Math.max(sectorStart, op.offset);
+        const end = Math.min(sectorStart + SECTOR, op.offset + op.bytes.length, data.length);
         if (end > start) data.write(start, this.rng.bytes(end - start));
       }
     }
@@ -251,6 +269,7 @@ export class SimFileSystem implements FileSystem {
 
   /** A successful sync replays the pending operations onto the durable image. */
   applySync(file: SimFile): void {
+    this.syncCount++;
     for (const op of file.pending) file.durable.apply(op);
     file.pending = [];
   }
@@ -320,11 +339,13 @@ class SimHandle implements FileHandle {
   }
 
   async write(position: number, data: Uint8Array): Promise<void> {
+    await this.fs.delay();
     this.begin('write', true);
     this.fs.applyOp(this.file, { kind: 'write', offset: position, bytes: data.slice() });
   }
 
   async append(data: Uint8Array): Promise<number> {
+    // No delay before an append: its position is its place in the call order.
     this.begin('append', true);
     const position = this.file.data.length;
     this.fs.applyOp(this.file, { kind: 'write', offset: position, bytes: data.slice() });
@@ -337,11 +358,13 @@ class SimHandle implements FileHandle {
   }
 
   async truncate(size: number): Promise<void> {
+    await this.fs.delay();
     this.begin('truncate', true);
     this.fs.applyOp(this.file, { kind: 'truncate', size });
   }
 
   async sync(): Promise<void> {
+    await this.fs.delay();
     try {
       this.begin('sync', true);
     } catch (error) {

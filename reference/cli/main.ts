@@ -1,12 +1,13 @@
-// `npm start`: the reference engine as a REPL on stdin and stdout. Prompts and a banner only
-// when a person is typing; piped input gets answers only, so scripts can drive it.
+// `npm start`: the reference engine as a REPL on stdin and stdout, on a data directory that
+// survives restarts (the stage 04 log store: every write is durable when it answers OK).
+// Prompts and a banner only when a person is typing; piped input gets answers only.
 
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { SyncPolicy } from '../log/group-commit.ts';
 import { HELP_LINES } from '../repl/help.ts';
 import { Session } from '../repl/session.ts';
 import { runSession } from '../repl/stream.ts';
-import { MemoryStore } from '../store/memory-store.ts';
+import { LogStore } from '../store/log-store.ts';
 
 const USAGE = `usage: npm start [-- options]
 
@@ -15,14 +16,16 @@ it without a terminal:  printf 'put a 1\\nget a\\n' | npm start --silent
 
 options:
   --dir PATH      data directory (default ./data; created if missing)
+  --sync MODE     batch (default: concurrent writes share an fsync) or always
   --no-timings    do not append the elapsed time to answers
   --help          this text
 
 ${HELP_LINES.join('\n')}`;
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   let dir = 'data';
   let timings = true;
+  let sync: SyncPolicy = 'batch';
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') {
@@ -32,20 +35,32 @@ function main(argv: string[]): number {
       timings = false;
     } else if (arg === '--dir' && argv[i + 1] !== undefined) {
       dir = argv[++i]!;
+    } else if (arg === '--sync' && (argv[i + 1] === 'batch' || argv[i + 1] === 'always')) {
+      sync = argv[++i] as SyncPolicy;
     } else {
       console.error(`unknown option ${arg}\n\n${USAGE}`);
       return 2;
     }
   }
-  mkdirSync(dir, { recursive: true });
+  let store: LogStore;
+  try {
+    store = await LogStore.open({ dir, sync });
+  } catch (error) {
+    console.error(`cannot open the store in ${path.resolve(dir)}: ${(error as Error).message}`);
+    return 1;
+  }
   const interactive = process.stdin.isTTY === true;
   if (interactive) {
-    console.log(`dbkata reference engine — data directory ${path.resolve(dir)}`);
-    console.log('The store lives in memory until stage 03 adds persistence. Type help for the commands, exit to leave.');
+    const { keys, file } = await store.stats();
+    console.log(`dbkata reference engine — ${path.resolve(dir)} (${file}, ${keys} keys, sync ${sync})`);
+    console.log('Type help for the commands, exit to leave.');
   }
-  const session = new Session(new MemoryStore(), { timings });
-  void runSession(session, { input: process.stdin, output: process.stdout, ...(interactive ? { prompt: '> ' } : {}) });
+  const session = new Session(store, { timings });
+  await runSession(session, { input: process.stdin, output: process.stdout, ...(interactive ? { prompt: '> ' } : {}) });
+  await store.close();
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

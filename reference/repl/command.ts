@@ -25,6 +25,9 @@ export type Command =
   | { kind: 'begin' }
   | { kind: 'commit' }
   | { kind: 'rollback' }
+  /** Reference REPL extensions for the stores that have them (stage 04 on). */
+  | { kind: 'compact' }
+  | { kind: 'stats' }
   | { kind: 'empty' };
 
 /** A line the parser refuses, with the 1-based column (JavaScript string index + 1) at fault. */

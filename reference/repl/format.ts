@@ -96,6 +96,9 @@ export function formatCommand(command: Command): string {
     case 'commit':
     case 'rollback':
       return command.kind.toUpperCase();
+    case 'compact':
+    case 'stats':
+      return command.kind;
     case 'empty':
       return '';
     default:

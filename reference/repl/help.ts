@@ -9,6 +9,8 @@ export const HELP_LINES = [
   '  count [RANGE]    count the keys in RANGE',
   '  RANGE is any of: prefix P, from K (>=), after K (>), to K (<=), before K (<), limit N, reverse',
   '  BEGIN, COMMIT, ROLLBACK   transactions (stage 07)',
+  '  compact          rewrite the log without its garbage (stores with a log, stage 04)',
+  '  stats            the store\'s log file, its size, keys and fsyncs so far',
   '  help             this list',
   '  exit             leave (quit works too)',
   'Quote a key or value with "..." to hold spaces; escapes: \\" \\\\ \\n \\r \\t \\0 \\xHH (one byte).',

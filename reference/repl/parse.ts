@@ -14,7 +14,14 @@ const NO_ARGUMENT_COMMANDS: Record<string, Command> = {
   rollback: { kind: 'rollback' },
 };
 
-export function parseCommand(line: string): Command {
+/** Commands of the reference REPL beyond stage 01's protocol. */
+const EXTENSIONS: Record<string, Command> = {
+  compact: { kind: 'compact' },
+  stats: { kind: 'stats' },
+};
+
+/** `extensions: false` keeps to stage 01's protocol, where compact and stats are unknown words. */
+export function parseCommand(line: string, extensions = true): Command {
   const reader = new LineReader(line);
   if (reader.atEnd() || /^[ \t\r]*#/.test(line)) return { kind: 'empty' };
   const { text, column } = reader.word();
@@ -38,7 +45,7 @@ export function parseCommand(line: string): Command {
     case 'count':
       return { kind: name, range: readRange(reader) };
     default: {
-      const command = NO_ARGUMENT_COMMANDS[name];
+      const command = NO_ARGUMENT_COMMANDS[name] ?? (extensions ? EXTENSIONS[name] : undefined);
       if (command === undefined) {
         throw new ParseError(column, `unknown command ${quoteText(text)}; type help for the list`);
       }

@@ -12,17 +12,23 @@ import { rangeToScanOptions } from './range.ts';
 
 type MaybePromise<T> = T | Promise<T>;
 
-/** What the session needs of a store: the stage 02 contract. */
+/** What the session needs of a store: the stage 02 contract, and what later stores add. */
 export interface KeyValueStore {
   get(key: Uint8Array): MaybePromise<Uint8Array | undefined>;
   put(key: Uint8Array, value: Uint8Array): MaybePromise<void>;
   delete(key: Uint8Array): MaybePromise<void>;
   scan(options?: ScanOptions): Iterable<Entry> | AsyncIterable<Entry>;
+  /** Stage 04 on. */
+  compact?(): Promise<void>;
+  /** Stage 04 on: named figures about the files behind the store. */
+  stats?(): Promise<Record<string, string | number>>;
 }
 
 export interface SessionOptions {
   /** Append the time each store command took, as in `OK (0.1ms)`. Off in tests. */
   timings?: boolean;
+  /** Accept the reference's commands beyond stage 01 (compact, stats). Default true. */
+  extensions?: boolean;
 }
 
 interface Answer {
@@ -47,7 +53,7 @@ export class Session {
     if (this.isClosed) return ['ERR the session is closed'];
     const started = performance.now();
     try {
-      const command = parseCommand(line);
+      const command = parseCommand(line, this.options.extensions !== false);
       const answer = await this.run(command);
       const timed = this.options.timings === true && isStoreCommand(command);
       return finish(answer, timed ? performance.now() - started : undefined);
@@ -93,6 +99,16 @@ export class Session {
         return {
           lines: [`ERR ${command.kind.toUpperCase()} is not available until stage 07 (transactions)`],
         };
+      case 'compact': {
+        if (this.store.compact === undefined) return { lines: ['ERR compact needs a store with a log (stage 04)'] };
+        await this.store.compact();
+        return { lines: ['OK'] };
+      }
+      case 'stats': {
+        if (this.store.stats === undefined) return { lines: ['ERR stats needs a store with files (stage 04)'] };
+        const stats = await this.store.stats();
+        return { lines: Object.entries(stats).map(([name, value]) => `${name}: ${value}`) };
+      }
       case 'empty':
         return { lines: [] };
     }
@@ -100,7 +116,7 @@ export class Session {
 }
 
 function isStoreCommand(command: Command): boolean {
-  return ['put', 'get', 'del', 'scan', 'count'].includes(command.kind);
+  return ['put', 'get', 'del', 'scan', 'count', 'compact'].includes(command.kind);
 }
 
 /** Adds the summary line of a scan and, when timed, the elapsed time to the last line. */

@@ -1,24 +1,28 @@
-// The reference engine seen through stage 01's contract: the REPL over the in-memory store.
+// The reference engine seen through stage 01's contract: the REPL over the in-memory store,
+// keeping to stage 01's protocol (the reference's later commands are unknown words here).
 
-import type { Stage01 } from '../../stages/01-repl/contract.ts';
+import type { Command as StageCommand, Stage01 } from '../../stages/01-repl/contract.ts';
 import { ParseError } from '../repl/command.ts';
 import { formatCommand } from '../repl/format.ts';
 import { parseCommand } from '../repl/parse.ts';
-import { Session } from '../repl/session.ts';
+import { Session, type SessionOptions } from '../repl/session.ts';
 import { runSession } from '../repl/stream.ts';
 import { MemoryStore } from '../store/memory-store.ts';
+
+const session = (options: SessionOptions = {}) => new Session(new MemoryStore(), { ...options, extensions: false });
 
 export const stage: Stage01 = {
   parseCommand(line) {
     try {
-      return { ok: true, command: parseCommand(line) };
+      // Without extensions the parser returns only stage 01's commands.
+      return { ok: true, command: parseCommand(line, false) as StageCommand };
     } catch (error) {
       if (!(error instanceof ParseError)) throw error;
       return { ok: false, error: { column: error.column, message: error.message } };
     }
   },
   formatCommand,
-  createSession: (options) => new Session(new MemoryStore(), options),
+  createSession: session,
   runRepl: ({ input, output, prompt, ...options }) =>
-    runSession(new Session(new MemoryStore(), options), { input, output, ...(prompt === undefined ? {} : { prompt }) }),
+    runSession(session(options), { input, output, ...(prompt === undefined ? {} : { prompt }) }),
 };

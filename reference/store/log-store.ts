@@ -1,0 +1,223 @@
+// Stage 04's store, Bitcask-style: every put and delete is a record appended to one log file;
+// an in-memory index (the stage 02 skip list) maps each key to where its value lies in the
+// log, so a get is one read. Opening replays the log to rebuild the index. Compaction writes
+// the live records to a new log and switches to it with a rename.
+//
+// The rules that keep acknowledged data safe:
+// - a write resolves only when its record is synced (group-commit.ts);
+// - after any I/O error the store stops: a failed write or sync leaves the log's state
+//   unknown, so it refuses everything until it is reopened and the log replayed;
+// - the old log is removed only after the new one and its name are durable.
+
+import path from 'node:path';
+import { type FileSystem, nodeFileSystem } from '../../stages/file-system.ts';
+import { copyBytes } from '../core/bytes.ts';
+import { KvError } from '../core/errors.ts';
+import { type SyncPolicy } from '../log/group-commit.ts';
+import { LiveLog, type Location } from '../log/live-log.ts';
+import { DELETE, encodeRecord, PUT, RECORD_HEADER } from '../log/record.ts';
+import { replayLog } from '../log/recover.ts';
+import { SkipList } from '../memtable/skiplist.ts';
+import { DEFAULT_LIMITS, type Entry, type Limits } from './memory-store.ts';
+import { checkBytes, checkScanOptions, type ScanOptions } from './scan-options.ts';
+import { createDirectory } from './snapshot-store.ts';
+
+export interface LogStoreOptions {
+  dir: string;
+  fs?: FileSystem;
+  limits?: Partial<Limits>;
+  sync?: SyncPolicy;
+}
+
+const LOG_NAME = /^(\d{6})\.log$/;
+const logName = (generation: number) => `${String(generation).padStart(6, '0')}.log`;
+
+export class LogStore {
+  private failure: unknown;
+  private closed = false;
+  /** Set while a compaction runs: writes wait for it. */
+  private compacting: Promise<void> | undefined;
+  private readonly inflight = new Set<Promise<unknown>>();
+
+  private constructor(
+    private live: LiveLog,
+    private readonly fs: FileSystem,
+    private readonly dir: string,
+    private readonly limits: Limits,
+    private readonly policy: SyncPolicy,
+  ) {}
+
+  static async open({ dir, fs = nodeFileSystem, limits = {}, sync = 'batch' }: LogStoreOptions): Promise<LogStore> {
+    const fullLimits = { ...DEFAULT_LIMITS, ...limits };
+    await createDirectory(fs, dir);
+    const names = await fs.readdir(dir);
+    const logs = names.filter((name) => LOG_NAME.test(name)).sort();
+    const live = logs.at(-1) ?? logName(1);
+    // Older logs were replaced by a compaction whose clean-up did not finish; .tmp files are
+    // compactions that never switched. Neither holds anything the live log does not.
+    const leftovers = [...logs.slice(0, -1), ...names.filter((name) => name.endsWith('.tmp'))];
+    for (const name of leftovers) await fs.unlink(path.join(dir, name));
+    const file = path.join(dir, live);
+    const handle = await fs.open(file, 'create');
+    if (leftovers.length > 0 || logs.length === 0) await fs.syncDir(dir);
+    const bytes = await handle.read(0, await handle.size());
+    const replay = replayLog(bytes, file, fullLimits.maxKeySize + fullLimits.maxValueSize);
+    if (replay.tornTail !== undefined) {
+      // Cut the tail off for good, so new records follow the last intact one.
+      await handle.truncate(replay.validLength);
+      await handle.sync();
+    }
+    const index = new SkipList<Location>();
+    for (const record of replay.records) {
+      if (record.type === DELETE) index.delete(record.key);
+      else index.set(copyBytes(record.key), { valueOffset: record.valueOffset, valueLength: record.value.length });
+    }
+    const generation = Number(LOG_NAME.exec(live)![1]);
+    return new LogStore(new LiveLog(generation, live, handle, index, replay.validLength, sync), fs, dir, fullLimits, sync);
+  }
+
+  async get(key: Uint8Array): Promise<Uint8Array | undefined> {
+    this.checkKey(key);
+    this.checkOpen();
+    const live = this.live;
+    const location = live.index.get(key);
+    if (location === undefined) return undefined;
+    return live.use(() => live.handle.read(location.valueOffset, location.valueLength));
+  }
+
+  async put(key: Uint8Array, value: Uint8Array): Promise<void> {
+    this.checkKey(key);
+    checkBytes(value, 'value');
+    if (value.length > this.limits.maxValueSize) {
+      throw new KvError('VALUE_TOO_LARGE', `value is ${value.length} bytes; the limit is ${this.limits.maxValueSize}`);
+    }
+    return this.track(this.append(PUT, copyBytes(key), copyBytes(value)));
+  }
+
+  async delete(key: Uint8Array): Promise<void> {
+    this.checkKey(key);
+    return this.track(this.append(DELETE, copyBytes(key), new Uint8Array(0)));
+  }
+
+  /** Entries in order, each value read from the log; the scan keeps to the log it started on. */
+  async *scan(options?: ScanOptions): AsyncGenerator<Entry> {
+    const { bounds, reverse, limit } = checkScanOptions(options);
+    this.checkOpen();
+    const live = this.live;
+    live.acquire();
+    try {
+      let left = limit;
+      for (const [key, location] of live.index.entries(bounds, reverse)) {
+        if (left-- <= 0) return;
+        const value = await live.handle.read(location.valueOffset, location.valueLength);
+        yield { key: copyBytes(key), value };
+      }
+    } finally {
+      await live.release();
+    }
+  }
+
+  async compact(): Promise<void> {
+    this.checkOpen();
+    while (this.compacting !== undefined) await this.compacting.catch(() => undefined);
+    this.compacting = this.rewrite().catch((error: unknown) => this.fail(error));
+    try {
+      await this.compacting;
+    } finally {
+      this.compacting = undefined;
+    }
+  }
+
+  async stats(): Promise<{ file: string; bytes: number; keys: number; syncs: number }> {
+    const { name, end, index, sync } = this.live;
+    return { file: name, bytes: end, keys: index.size, syncs: sync.syncs };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.compacting?.catch(() => undefined);
+    await Promise.allSettled([...this.inflight]);
+    await this.live.retire();
+  }
+
+  /** Appends one record at the end of the live log and waits until it is durable. */
+  private async append(type: typeof PUT | typeof DELETE, key: Uint8Array, value: Uint8Array): Promise<void> {
+    while (this.compacting !== undefined) await this.compacting.catch(() => undefined);
+    this.checkOpen();
+    const live = this.live;
+    const record = encodeRecord({ type, key, value, syncedLength: live.sync.syncedLength });
+    // Claim the range and update the index now, before any await: log order is call order.
+    const offset = live.end;
+    live.end += record.length;
+    if (type === PUT) live.index.set(key, { valueOffset: offset + RECORD_HEADER + key.length, valueLength: value.length });
+    else live.index.delete(key);
+    try {
+      await live.handle.write(offset, record);
+      live.sync.written(offset, offset + record.length);
+      await live.sync.durableThrough(offset + record.length);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Writes every live record to the next log, makes it durable, switches, removes the old. */
+  private async rewrite(): Promise<void> {
+    await Promise.allSettled([...this.inflight]);
+    this.checkOpen();
+    const old = this.live;
+    const generation = old.generation + 1;
+    const name = logName(generation);
+    const finalPath = path.join(this.dir, name);
+    const tempPath = `${finalPath}.tmp`;
+    const handle = await this.fs.open(tempPath, 'create');
+    await handle.truncate(0);
+    const index = new SkipList<Location>();
+    let end = 0;
+    for (const [key, location] of old.index.entries()) {
+      const value = await old.handle.read(location.valueOffset, location.valueLength);
+      const record = encodeRecord({ type: PUT, key, value, syncedLength: 0 });
+      await handle.write(end, record);
+      index.set(key, { valueOffset: end + RECORD_HEADER + key.length, valueLength: value.length });
+      end += record.length;
+    }
+    await handle.sync(); // the new log's content must be durable before its name is
+    await this.fs.rename(tempPath, finalPath);
+    await this.fs.syncDir(this.dir); // …and its name before the old log goes
+    this.live = new LiveLog(generation, name, handle, index, end, this.policy);
+    await old.retire();
+    await this.fs.unlink(path.join(this.dir, old.name));
+    await this.fs.syncDir(this.dir);
+  }
+
+  private track(work: Promise<void>): Promise<void> {
+    this.inflight.add(work);
+    void work.then(
+      () => this.inflight.delete(work),
+      () => this.inflight.delete(work),
+    );
+    return work;
+  }
+
+  /** Stops the store for good (until reopened) and rethrows the error that caused it. */
+  private fail(error: unknown): never {
+    this.failure ??= error;
+    this.live.sync.fail(error); // writers still waiting for a sync must not be acknowledged
+    throw error;
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new KvError('CLOSED', 'the store is closed');
+    if (this.failure !== undefined) {
+      const cause = this.failure instanceof Error ? this.failure.message : String(this.failure);
+      throw new KvError('CLOSED', `the store stopped after an I/O error (${cause}); reopen it to replay the log`);
+    }
+  }
+
+  private checkKey(key: Uint8Array): void {
+    checkBytes(key, 'key');
+    if (key.length > this.limits.maxKeySize) {
+      throw new KvError('KEY_TOO_LARGE', `key is ${key.length} bytes; the limit is ${this.limits.maxKeySize}`);
+    }
+  }
+}
