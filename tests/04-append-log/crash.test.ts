@@ -9,18 +9,30 @@ import type { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
 import type { LogStore, Stage04, SyncPolicy } from '../../stages/04-append-log/contract.ts';
 import { b, contents, describeContents, open, rule, simDisk } from './setup.ts';
 
-/** What may be on disk for each key: the acknowledged value (or absence), plus values in flight. */
+/**
+ * What may be on disk for each key. Writes to a key are numbered in call order; once write n
+ * is acknowledged, the key must hold write n or a later one (a later write may have landed
+ * too, acknowledged or not), never an earlier one.
+ */
 class Ledger {
-  private readonly allowed = new Map<string, Set<string | undefined>>();
+  /** Per key: every write in call order (undefined: a delete), and the first one still allowed. */
+  private readonly keys = new Map<string, { writes: Array<string | undefined>; floor: number }>();
 
-  begin(key: string, value: string | undefined): void {
-    const set = this.allowed.get(key) ?? new Set([undefined]);
-    set.add(value);
-    this.allowed.set(key, set);
+  /** Records a write about to be issued; returns its number for acknowledge(). */
+  begin(key: string, value: string | undefined): number {
+    const entry = this.keys.get(key) ?? { writes: [undefined], floor: 0 }; // write 0: absent
+    this.keys.set(key, entry);
+    return entry.writes.push(value) - 1;
   }
 
-  acknowledge(key: string, value: string | undefined): void {
-    this.allowed.set(key, new Set([value]));
+  acknowledge(key: string, write: number): void {
+    const entry = this.keys.get(key)!;
+    entry.floor = Math.max(entry.floor, write);
+  }
+
+  private allowed(key: string): Set<string | undefined> {
+    const entry = this.keys.get(key);
+    return new Set(entry === undefined ? [undefined] : entry.writes.slice(entry.floor));
   }
 
   /** Problems with what a reopened store holds. */
@@ -29,9 +41,10 @@ class Ledger {
     const found = new Map<string, string>();
     for await (const { key, value } of store.scan()) found.set(new TextDecoder().decode(key), new TextDecoder().decode(value));
     for (const [key, value] of found) {
-      if (!this.allowed.has(key)) problems.push(`key ${key} = ${value} was never written`);
+      if (!this.keys.has(key)) problems.push(`key ${key} = ${value} was never written`);
     }
-    for (const [key, values] of this.allowed) {
+    for (const key of this.keys.keys()) {
+      const values = this.allowed(key);
       const value = found.get(key);
       if (!values.has(value)) {
         const expected = [...values].map((v) => (v === undefined ? '(absent)' : v)).join(' or ');
@@ -45,10 +58,10 @@ class Ledger {
 /** Puts, overwrites, deletes and a burst of concurrent puts, each recorded in the ledger. */
 async function workload(store: LogStore, ledger: Ledger): Promise<void> {
   const one = async (key: string, value: string | undefined) => {
-    ledger.begin(key, value);
+    const write = ledger.begin(key, value);
     if (value === undefined) await store.delete(b(key));
     else await store.put(b(key), b(value));
-    ledger.acknowledge(key, value);
+    ledger.acknowledge(key, write);
   };
   await one('a', 'a1');
   await one('b', 'b1');
@@ -56,6 +69,8 @@ async function workload(store: LogStore, ledger: Ledger): Promise<void> {
   await one('b', undefined);
   await Promise.all([one('c', 'c1'), one('d', 'd1'), one('e', 'e1'), one('a', 'a3')]);
   await one('big', 'x'.repeat(1500));
+  for (let i = 0; i < 12; i++) await one(`k${i % 4}`, i % 5 === 4 ? undefined : `v${i}`);
+  await Promise.all([one('c', 'c2'), one('c', 'c3'), one('big', undefined), one('f', 'f1'), one('k1', 'w1')]);
 }
 
 function crashWorkload(stage: Stage04, sync: SyncPolicy) {
@@ -63,9 +78,9 @@ function crashWorkload(stage: Stage04, sync: SyncPolicy) {
     const ledger = new Ledger();
     point.ledger = ledger;
     const store = await open(stage, fs, { sync });
-    ledger.begin('old', 'kept');
+    const write = ledger.begin('old', 'kept');
     await store.put(b('old'), b('kept'));
-    ledger.acknowledge('old', 'kept');
+    ledger.acknowledge('old', write);
     return { mark: fs.mutatingOps, workload: () => workload(store, ledger) };
   };
 }
