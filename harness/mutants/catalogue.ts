@@ -226,4 +226,20 @@ export const MUTANTS: readonly Mutant[] = [
     find: '    this.finished.set(start, end);\n',
     replace: '    this.contiguous = Math.max(this.contiguous, end);\n',
   },
+  {
+    id: 'compacted-log-unprovable',
+    stage: '04',
+    bug: 'compaction writes its records with synced length 0: damage in a compacted log passes for a torn tail',
+    file: 'store/log-store.ts',
+    find: 'const record = encodeRecord({ type: PUT, key, value, syncedLength: total });',
+    replace: 'const record = encodeRecord({ type: PUT, key, value, syncedLength: 0 });',
+  },
+  {
+    id: 'read-before-write-lands',
+    stage: '04',
+    bug: 'get reads a value from the log before its write has reached the file',
+    file: 'log/live-log.ts',
+    find: '    if (location.pending !== undefined) return Promise.resolve(location.pending.slice());\n',
+    replace: '',
+  },
 ];

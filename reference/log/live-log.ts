@@ -10,6 +10,8 @@ import { GroupCommit, type SyncPolicy } from './group-commit.ts';
 export interface Location {
   valueOffset: number;
   valueLength: number;
+  /** The value itself, while its record is still being written: reads must not wait for the disk. */
+  pending?: Uint8Array;
 }
 
 export class LiveLog {
@@ -37,6 +39,12 @@ export class LiveLog {
   async release(): Promise<void> {
     this.users--;
     if (this.retired && this.users === 0) await this.closeHandle();
+  }
+
+  /** A key's value: from memory while its write is in flight, else from the log. */
+  readValue(location: Location): Promise<Uint8Array> {
+    if (location.pending !== undefined) return Promise.resolve(location.pending.slice());
+    return this.handle.read(location.valueOffset, location.valueLength);
   }
 
   /** Runs a read with the log held open. */

@@ -82,7 +82,7 @@ export class LogStore {
     const live = this.live;
     const location = live.index.get(key);
     if (location === undefined) return undefined;
-    return live.use(() => live.handle.read(location.valueOffset, location.valueLength));
+    return live.use(() => live.readValue(location));
   }
 
   async put(key: Uint8Array, value: Uint8Array): Promise<void> {
@@ -109,7 +109,7 @@ export class LogStore {
       let left = limit;
       for (const [key, location] of live.index.entries(bounds, reverse)) {
         if (left-- <= 0) return;
-        const value = await live.handle.read(location.valueOffset, location.valueLength);
+        const value = await live.readValue(location);
         yield { key: copyBytes(key), value };
       }
     } finally {
@@ -150,10 +150,12 @@ export class LogStore {
     // Claim the range and update the index now, before any await: log order is call order.
     const offset = live.end;
     live.end += record.length;
-    if (type === PUT) live.index.set(key, { valueOffset: offset + RECORD_HEADER + key.length, valueLength: value.length });
+    const location: Location = { valueOffset: offset + RECORD_HEADER + key.length, valueLength: value.length, pending: value };
+    if (type === PUT) live.index.set(key, location);
     else live.index.delete(key);
     try {
       await live.handle.write(offset, record);
+      delete location.pending; // on disk now: reads may go to the log
       live.sync.written(offset, offset + record.length);
       await live.sync.durableThrough(offset + record.length);
     } catch (error) {
@@ -173,10 +175,14 @@ export class LogStore {
     const handle = await this.fs.open(tempPath, 'create');
     await handle.truncate(0);
     const index = new SkipList<Location>();
+    // Every record of the new log becomes live at once, after the log is synced and renamed:
+    // each says so (synced length = the whole file), so damage anywhere in it is provable.
+    let total = 0;
+    for (const [key, location] of old.index.entries()) total += RECORD_HEADER + key.length + location.valueLength;
     let end = 0;
     for (const [key, location] of old.index.entries()) {
-      const value = await old.handle.read(location.valueOffset, location.valueLength);
-      const record = encodeRecord({ type: PUT, key, value, syncedLength: 0 });
+      const value = await old.readValue(location);
+      const record = encodeRecord({ type: PUT, key, value, syncedLength: total });
       await handle.write(end, record);
       index.set(key, { valueOffset: end + RECORD_HEADER + key.length, valueLength: value.length });
       end += record.length;

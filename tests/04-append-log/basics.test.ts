@@ -89,3 +89,14 @@ rule('04-E06', "group commit: with sync 'batch', concurrent writers share fsyncs
   expectTrue(always >= 100, "sync 'always': every put syncs", `100 concurrent puts made ${always} fsync calls`);
   expectTrue(batch <= 10, "sync 'batch': 100 concurrent puts share a few fsyncs", `they made ${batch} fsync calls`);
 });
+
+rule('04-E07', 'a write is visible to get and scan as soon as put is called', 'Durable writes', async (stage) => {
+  const store = await open(stage, simDisk());
+  await store.put(b('k'), b('old'));
+  const pending = store.put(b('k'), b('new value'));
+  expectSame(await store.get(b('k')), b('new value'), 'put k "new value" (not awaited yet), then get k');
+  const keys: string[] = [];
+  for await (const { value } of store.scan()) keys.push(new TextDecoder().decode(value));
+  expectSame(keys, ['new value'], 'put k "new value" (not awaited yet), then scan the values');
+  await pending;
+});

@@ -105,3 +105,32 @@ rule('04-K04', 'a log that is not a log at all is refused', 'Damage in the middl
   }
   expectTrue(outcome === 'CORRUPT', 'prefix a valid log with 860 bytes of text, reopen', `expected: CORRUPT (valid records follow the damage)\n  received: ${outcome}`);
 });
+
+rule('04-K05', 'damage in a compacted log is refused, not cut off as a tail', 'Damage in the middle', async (stage) => {
+  const probe = simDisk();
+  const store = await open(stage, probe);
+  for (const key of ['a', 'b', 'c', 'd']) await store.put(b(key), b(`value of ${key}`));
+  await store.compact();
+  await store.close();
+  const log = await logFile(probe);
+  const bytes = await probe.readFile(log);
+  for (const at of [0, 5, Math.floor(bytes.length / 2)]) {
+    const fs = simDisk();
+    const copy = await open(stage, fs);
+    for (const key of ['a', 'b', 'c', 'd']) await copy.put(b(key), b(`value of ${key}`));
+    await copy.compact();
+    await copy.close();
+    const bad = (await fs.readFile(await logFile(fs))).slice();
+    bad[at] = bad[at]! ^ 0x01;
+    await overwrite(fs, await logFile(fs), bad);
+    const doing = `put a b c d, compact, close; flip byte ${at} of the compacted log (${bytes.length} bytes); reopen`;
+    let outcome: string;
+    try {
+      outcome = `it opened, holding ${describeContents(await contents(await open(stage, fs)))}`;
+    } catch (error) {
+      rethrowStub(error);
+      outcome = (error as { code?: string }).code ?? String(error);
+    }
+    expectTrue(outcome === 'CORRUPT', doing, `expected: CORRUPT (every record of a compacted log was durable before it was used)\n  received: ${outcome}`);
+  }
+});
