@@ -1,10 +1,13 @@
 // `npm run check`: the project's own test command (README, .ci/run). It proves the course:
 // the code type-checks and lints, the harness passes its own tests, the reference passes
 // every stage, every untouched starter fails every test of its stage with the "not
-// implemented yet" message, and every mutant is killed. Last line: `N passed, N failed`.
+// implemented yet" message, every mutant is killed, and the reference survives kill -9
+// cycles of the crash runner. Last line: `N passed, N failed`.
 
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { summaryLines, tally as crashTally } from '../crash/report.ts';
+import { runCrash } from '../crash/run.ts';
 import { lint } from '../lint.ts';
 import { mutantTable, runMutants } from '../mutants/run-mutants.ts';
 import { isRedStart } from '../runner/report.ts';
@@ -71,6 +74,13 @@ async function main(): Promise<number> {
   const mutants = await runMutants(seed);
   const killed = mutants.filter((m) => m.killed).length;
   record('mutants killed', killed, mutants.length - killed, mutants.some((m) => !m.killed) ? [mutantTable(mutants)] : []);
+
+  // Real kill -9 on the real file system: recovery code, not fsync discipline (the sim does that).
+  for (const [stage, cycles] of [['03', 20], ['04', 50]] as const) {
+    const summary = await runCrash({ stage, target: 'reference', cycles, seed, workload: 'kv', conservation: false }, () => {});
+    const counts = crashTally(summary);
+    record(`kill -9 runner, stage ${stage}`, counts.passed, counts.failed, counts.failed > 0 ? [summaryLines(summary).join('\n')] : []);
+  }
 
   if (tally.problems.length > 0) console.log(`\n${tally.problems.join('\n\n')}`);
   console.log(`\n${((performance.now() - started) / 1000).toFixed(1)}s`);

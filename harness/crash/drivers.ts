@@ -1,0 +1,127 @@
+// The stages the crash runner can drive, behind one small interface: open the store in a
+// directory on the real file system, run a workload step the way the stage makes writes
+// durable (stage 03: apply, then save; stage 04: each put or delete is acknowledged by its
+// own promise), and read the whole content back after a crash.
+
+import { pathToFileURL } from 'node:url';
+import type { Stage03 } from '../../stages/03-persistence/contract.ts';
+import type { LogStore, Stage04, SyncPolicy } from '../../stages/04-append-log/contract.ts';
+import type { KvStore } from '../../stages/02-ordered-map/contract.ts';
+import { nodeFileSystem } from '../../stages/file-system.ts';
+import { type TargetKind, targetFile } from '../target.ts';
+import type { ChildMessage, Op } from './protocol.ts';
+import type { Step } from './workload.ts';
+
+export type Report = (message: ChildMessage) => void;
+
+export interface CrashStore {
+  /** Runs one step, numbering its writes with `nextSeq` and reporting each as it goes. */
+  run(step: Step, nextSeq: () => number, report: Report): Promise<void>;
+  /** Every entry, as latin1 text (one character per byte, so nothing is lost in decoding). */
+  content(): Promise<Map<string, string>>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  dir: string;
+  target: TargetKind;
+  sync?: SyncPolicy;
+}
+
+export interface StageDriver {
+  id: string;
+  /** 'per-op': each write is acknowledged by its promise. 'on-save': by the save() after it. */
+  durability: 'per-op' | 'on-save';
+  maxBatch: number;
+  canCompact: boolean;
+  /** The --sync values the stage takes; none when it has no sync policy. */
+  syncPolicies: readonly SyncPolicy[];
+  /** The kill comes after at most this many acknowledgements (ack or saved messages). */
+  maxAcksBeforeKill: number;
+  open(options: OpenOptions): Promise<CrashStore>;
+}
+
+const bytes = (text: string) => Buffer.from(text, 'latin1');
+const text = (data: Uint8Array) => Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1');
+
+/** The `stage` object of the learner's or the reference's module for a stage. */
+async function loadStage<T>(stageId: string, target: TargetKind): Promise<T> {
+  const file = targetFile(stageId, target);
+  const module = (await import(pathToFileURL(file).href)) as { stage?: { openStore?: unknown } };
+  if (typeof module.stage?.openStore !== 'function') throw new Error(`${file} must export \`stage\` with openStore (see the contract.ts beside it)`);
+  return module.stage as T;
+}
+
+async function readAll(store: KvStore): Promise<Map<string, string>> {
+  const content = new Map<string, string>();
+  for await (const entry of store.scan()) content.set(text(entry.key), text(entry.value));
+  return content;
+}
+
+function numbered(spec: Step & { kind: 'writes' }, nextSeq: () => number): Op[] {
+  return spec.ops.map((op) => ({ seq: nextSeq(), ...op }));
+}
+
+const stage03: StageDriver = {
+  id: '03',
+  durability: 'on-save',
+  maxBatch: 6,
+  canCompact: false,
+  syncPolicies: [],
+  maxAcksBeforeKill: 16,
+  async open({ dir, target }) {
+    const stage = await loadStage<Stage03>('03', target);
+    const store = await stage.openStore({ dir, fs: nodeFileSystem });
+    return {
+      async run(step, nextSeq, report) {
+        if (step.kind !== 'writes') return;
+        const ops = numbered(step, nextSeq);
+        for (const op of ops) {
+          report({ type: 'begin', ...op });
+          await (op.op === 'put' ? store.put(bytes(op.key), bytes(op.value!)) : store.delete(bytes(op.key)));
+        }
+        const through = ops.at(-1)!.seq;
+        report({ type: 'save', through });
+        await store.save();
+        report({ type: 'saved', through });
+      },
+      content: () => readAll(store),
+      close: () => store.close(),
+    };
+  },
+};
+
+const stage04: StageDriver = {
+  id: '04',
+  durability: 'per-op',
+  maxBatch: 4,
+  canCompact: true,
+  syncPolicies: ['always', 'batch'],
+  maxAcksBeforeKill: 120,
+  async open({ dir, target, sync }) {
+    const stage = await loadStage<Stage04>('04', target);
+    const store: LogStore = await stage.openStore({ dir, fs: nodeFileSystem, ...(sync === undefined ? {} : { sync }) });
+    return {
+      async run(step, nextSeq, report) {
+        if (step.kind === 'compact') {
+          report({ type: 'compact' });
+          await store.compact();
+          report({ type: 'compacted' });
+          return;
+        }
+        // Called one after the other (call order is log order), awaited together (group commit).
+        const pending = numbered(step, nextSeq).map((op) => {
+          report({ type: 'begin', ...op });
+          const done = op.op === 'put' ? store.put(bytes(op.key), bytes(op.value!)) : store.delete(bytes(op.key));
+          return Promise.resolve(done).then(() => report({ type: 'ack', ...op }));
+        });
+        const failed = (await Promise.allSettled(pending)).find((result) => result.status === 'rejected');
+        if (failed !== undefined) throw failed.reason;
+      },
+      content: () => readAll(store),
+      close: () => store.close(),
+    };
+  },
+};
+
+export const DRIVERS: Readonly<Record<string, StageDriver>> = { '03': stage03, '04': stage04 };
