@@ -197,13 +197,15 @@ export class SkipList<V> {
   }
 }
 
-function isAboveLower(key: Uint8Array, lower: Bound | undefined): boolean {
+/** Whether a key is inside a range's lower bound (always, when there is none). */
+export function isAboveLower(key: Uint8Array, lower: Bound | undefined): boolean {
   if (lower === undefined) return true;
   const c = compareBytes(key, lower.key);
   return lower.inclusive ? c >= 0 : c > 0;
 }
 
-function isBelowUpper(key: Uint8Array, upper: Bound | undefined): boolean {
+/** Whether a key is inside a range's upper bound (always, when there is none). */
+export function isBelowUpper(key: Uint8Array, upper: Bound | undefined): boolean {
   if (upper === undefined) return true;
   const c = compareBytes(key, upper.key);
   return upper.inclusive ? c <= 0 : c < 0;

@@ -1,0 +1,49 @@
+// A least-recently-used cache of decoded blocks, bounded in bytes: the part of the memory
+// budget that keeps hot blocks off the disk. A Map keeps insertion order, so re-inserting on
+// a hit makes the oldest entry the first one — the one to evict.
+
+import type { Block } from './sstable-format.ts';
+
+export class BlockCache {
+  private readonly blocks = new Map<string, Block>();
+  bytes = 0;
+  hits = 0;
+  misses = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  get(table: number, offset: number): Block | undefined {
+    const id = `${table}:${offset}`;
+    const block = this.blocks.get(id);
+    if (block === undefined) {
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
+    this.blocks.delete(id);
+    this.blocks.set(id, block);
+    return block;
+  }
+
+  set(table: number, offset: number, block: Block): void {
+    const id = `${table}:${offset}`;
+    if (this.blocks.has(id)) return;
+    this.blocks.set(id, block);
+    this.bytes += block.bytes;
+    for (const [oldest, evicted] of this.blocks) {
+      if (this.bytes <= this.capacity) break;
+      this.blocks.delete(oldest);
+      this.bytes -= evicted.bytes;
+    }
+  }
+
+  /** Drops a table's blocks when the table is deleted. */
+  forget(table: number): void {
+    for (const [id, block] of this.blocks) {
+      if (id.startsWith(`${table}:`)) {
+        this.blocks.delete(id);
+        this.bytes -= block.bytes;
+      }
+    }
+  }
+}
