@@ -13,17 +13,24 @@ export interface StageInfo {
   title: string;
   /** 'ready': spec, starter, suite and reference exist. 'planned': not written yet. */
   status: 'ready' | 'planned';
+  /** From stage 05 on the reference has two engines, and its suites run against each. */
+  engines?: readonly Engine[];
 }
+
+
+/** The reference's two engines from stage 05 on: KATA_ENGINE, or --engine on the test command. */
+export type Engine = 'lsm' | 'btree';
+export const ENGINES: readonly Engine[] = ['lsm', 'btree'];
 
 export const STAGES: readonly StageInfo[] = [
   { id: '01', slug: 'repl', title: 'REPL', status: 'ready' },
   { id: '02', slug: 'ordered-map', title: 'in-memory ordered map', status: 'ready' },
   { id: '03', slug: 'persistence', title: 'file persistence (atomic snapshot)', status: 'ready' },
   { id: '04', slug: 'append-log', title: 'append-only log', status: 'ready' },
-  { id: '05', slug: 'disk-index', title: 'on-disk index: LSM tree or B+tree', status: 'planned' },
-  { id: '06', slug: 'wal', title: 'write-ahead log with crash injection', status: 'planned' },
-  { id: '07', slug: 'transactions', title: 'transactions', status: 'planned' },
-  { id: '08', slug: 'concurrency', title: 'concurrency', status: 'planned' },
+  { id: '05', slug: 'disk-index', title: 'on-disk index: LSM tree or B+tree', status: 'planned', engines: ENGINES },
+  { id: '06', slug: 'wal', title: 'write-ahead log with crash injection', status: 'planned', engines: ENGINES },
+  { id: '07', slug: 'transactions', title: 'transactions', status: 'planned', engines: ENGINES },
+  { id: '08', slug: 'concurrency', title: 'concurrency', status: 'planned', engines: ENGINES },
   { id: '09', slug: 'query-engine', title: 'SQL query engine', status: 'planned' },
   { id: '10', slug: 'csv-etl', title: 'CSV ETL', status: 'planned' },
 ];

@@ -13,7 +13,7 @@ import { mutantTable, runMutants } from '../mutants/run-mutants.ts';
 import { isRedStart } from '../runner/report.ts';
 import { cleanMessage, countTests, runSuites } from '../runner/run-suites.ts';
 import { runVitest } from '../runner/vitest-process.ts';
-import { READY_STAGES, ROOT } from '../stages.ts';
+import { type Engine, ENGINES, READY_STAGES, ROOT, type StageInfo } from '../stages.ts';
 import { parseArgs, runMain, seedFlag } from './args.ts';
 
 interface Tally {
@@ -55,12 +55,19 @@ async function main(): Promise<number> {
   if (harnessPassed.length === 0) harnessBroken.push('no harness test passed: did the run start at all?');
   record('harness unit tests', harnessPassed.length, harnessBroken.length, harnessBroken);
 
-  const reference = await runSuites({ stages: READY_STAGES, target: 'reference', seed, showConsole: false });
-  const referenceCount = countTests(reference);
-  record('reference passes every stage', referenceCount.passed, referenceCount.failed, reference.flatMap((o) => [
-    ...o.loadErrors,
-    ...o.tests.filter((t) => t.status === 'failed').map((t) => `${t.id} ${t.title}\n${t.message}`),
-  ]));
+  // Stages with two reference engines run once per engine.
+  const runs: Array<{ label: string; stages: StageInfo[]; engine?: Engine }> = [
+    { label: 'reference passes every stage', stages: READY_STAGES.filter((s) => s.engines === undefined) },
+    ...ENGINES.map((engine) => ({ label: `reference (${engine}) passes`, stages: READY_STAGES.filter((s) => s.engines !== undefined), engine })),
+  ];
+  for (const { label, stages, engine } of runs.filter((r) => r.stages.length > 0)) {
+    const reference = await runSuites({ stages, target: 'reference', seed, showConsole: false, ...(engine ? { engine } : {}) });
+    const counts = countTests(reference);
+    record(label, counts.passed, counts.failed, reference.flatMap((o) => [
+      ...o.loadErrors,
+      ...o.tests.filter((t) => t.status === 'failed').map((t) => `${t.id} ${t.title}${engine ? ` (${engine})` : ''}\n${t.message}`),
+    ]));
+  }
 
   const starters = await runSuites({ stages: READY_STAGES, target: 'learner', seed, showConsole: false });
   const redStarts = starters.filter(isRedStart);

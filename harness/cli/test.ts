@@ -3,7 +3,7 @@
 
 import { countTests, runSuites } from '../runner/run-suites.ts';
 import { stageReport, tableReport } from '../runner/report.ts';
-import { READY_STAGES, type StageInfo, STAGES, describeStages, findStage } from '../stages.ts';
+import { type Engine, ENGINES, READY_STAGES, type StageInfo, STAGES, describeStages, findStage } from '../stages.ts';
 import { parseArgs, runMain, seedFlag, UsageError } from './args.ts';
 
 const HELP = `npm test -- [stage] NN [options]     run a stage's suite against your code
@@ -13,11 +13,13 @@ const HELP = `npm test -- [stage] NN [options]     run a stage's suite against y
   npm test -- stage 02 --previous stage 02 and every stage before it (catch regressions)
   npm test -- stage 02 --only 02-S03   one test, by the id printed beside it
   npm test -- stage 02 --reference     against the reference engine instead of your code
+  npm test -- stage 05 --reference --engine btree   the reference's B+tree (default: lsm)
 
 options:
   --reference        test reference/ instead of stages/ (same as KATA_TARGET=reference)
   --previous         also run every earlier stage
   --only ID          run one test
+  --engine E         with --reference, from stage 05 on: lsm (default) or btree
   --seed N           seed for the random tests (same as KATA_SEED=N); printed after every run
   --help             this text
 
@@ -25,7 +27,7 @@ stages:
 ${describeStages()}`;
 
 async function main(): Promise<number> {
-  const { words, flags } = parseArgs(process.argv.slice(2), ['only', 'seed']);
+  const { words, flags } = parseArgs(process.argv.slice(2), ['only', 'seed', 'engine']);
   if (flags.has('help')) {
     console.log(HELP);
     return 0;
@@ -47,8 +49,11 @@ async function main(): Promise<number> {
     stages = flags.has('previous') ? READY_STAGES.filter((s) => s.id <= stage.id) : [stage];
   }
   const seed = seedFlag(flags, () => Math.floor(Math.random() * 2 ** 31));
+  const engineFlag = flags.get('engine');
+  if (engineFlag !== undefined && !ENGINES.includes(engineFlag as Engine)) throw new UsageError(`--engine must be one of ${ENGINES.join(', ')}`);
+  const engine = engineFlag as Engine | undefined;
   const started = performance.now();
-  const outcomes = await runSuites({ stages, target, seed, ...(typeof only === 'string' ? { only } : {}) });
+  const outcomes = await runSuites({ stages, target, seed, ...(typeof only === 'string' ? { only } : {}), ...(engine ? { engine } : {}) });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
 
   if (stages.length === 1) {

@@ -7,6 +7,8 @@ export interface Mutant {
   id: string;
   /** The stage whose suite must kill it. */
   stage: string;
+  /** For stages with two reference engines: the engine the patched file belongs to. */
+  engine?: 'lsm' | 'btree';
   /** The bug, as a learner might write it. */
   bug: string;
   /** Path inside reference/. */
@@ -241,5 +243,50 @@ export const MUTANTS: readonly Mutant[] = [
     file: 'log/live-log.ts',
     find: '    if (location.pending !== undefined) return Promise.resolve(location.pending.slice());\n',
     replace: '',
+  },
+  {
+    id: 'merge-prefers-older',
+    stage: '05',
+    engine: 'lsm',
+    bug: 'the merging iterator lets the older source win when two hold the same key',
+    file: 'lsm/merge.ts',
+    find: 'if (best === -1 || compareBytes(head[0], heads[best]![0]) * direction < 0) best = i;',
+    replace: 'if (best === -1 || compareBytes(head[0], heads[best]![0]) * direction <= 0) best = i;',
+  },
+  {
+    id: 'tombstone-dropped-early',
+    stage: '05',
+    engine: 'lsm',
+    bug: 'compaction drops tombstones even when an older level may still hold the key',
+    file: 'lsm/compaction.ts',
+    find: 'return { level, inputs: [...inputs, ...below], dropTombstones: !deeper };',
+    replace: 'return { level, inputs: [...inputs, ...below], dropTombstones: true };',
+  },
+  {
+    id: 'bloom-false-negative',
+    stage: '05',
+    engine: 'lsm',
+    bug: 'the bloom filter probes other bits than it set: it says "absent" for keys the table holds',
+    file: 'lsm/bloom.ts',
+    find: '    const at = ((h1 + Math.imul(i, h2)) >>> 0) % size;\n',
+    replace: '    const at = ((h1 + Math.imul(i + 1, h2)) >>> 0) % size;\n',
+  },
+  {
+    id: 'scan-skips-block-start',
+    stage: '05',
+    engine: 'lsm',
+    bug: 'a table scan without a lower bound skips the first key of every block',
+    file: 'lsm/table-reader.ts',
+    find: 'let i = bounds.lower === undefined ? 0 : lowerBound(block.keys, bounds.lower.key);',
+    replace: 'let i = bounds.lower === undefined ? 1 : lowerBound(block.keys, bounds.lower.key);',
+  },
+  {
+    id: 'tables-deleted-before-manifest',
+    stage: '05',
+    engine: 'lsm',
+    bug: 'compaction deletes its input tables before the manifest edit that drops them is durable',
+    file: 'lsm/lsm-store.ts',
+    find: '      await writeManifest(this.fs, this.dir, {',
+    replace: '      await this.deleteTables(removed);\n      await writeManifest(this.fs, this.dir, {',
   },
 ];

@@ -49,7 +49,7 @@ export async function runMutant(mutant: Mutant, seed: number): Promise<MutantOut
   } catch (error) {
     return { mutant, killed: false, killedBy: [], problem: (error as Error).message };
   }
-  const [outcome] = await runSuites({ stages: [stage], target: 'reference', seed, referenceRoot, showConsole: false });
+  const [outcome] = await runSuites({ stages: [stage], target: 'reference', seed, referenceRoot, showConsole: false, ...(mutant.engine ? { engine: mutant.engine } : {}) });
   if (outcome!.loadErrors.length > 0) {
     return { mutant, killed: false, killedBy: [], problem: `the suite could not load it: ${outcome!.loadErrors[0]}` };
   }
@@ -58,10 +58,10 @@ export async function runMutant(mutant: Mutant, seed: number): Promise<MutantOut
 }
 
 /** Why an unpatched copy of reference/ fails a stage's suite, or undefined when it passes. */
-async function controlProblem(stageId: string, seed: number): Promise<string | undefined> {
+async function controlProblem(stageId: string, engine: Mutant['engine'], seed: number): Promise<string | undefined> {
   const stage = findStage(stageId)!;
-  const referenceRoot = buildMutant({ id: `control-${stageId}` });
-  const [outcome] = await runSuites({ stages: [stage], target: 'reference', seed, referenceRoot, showConsole: false });
+  const referenceRoot = buildMutant({ id: `control-${stageId}${engine ? `-${engine}` : ''}` });
+  const [outcome] = await runSuites({ stages: [stage], target: 'reference', seed, referenceRoot, showConsole: false, ...(engine ? { engine } : {}) });
   const failed = outcome!.tests.filter((t) => t.status === 'failed').map((t) => t.id);
   if (failed.length === 0 && outcome!.loadErrors.length === 0 && outcome!.tests.length > 0) return undefined;
   return `an unpatched copy of reference/ already fails stage ${stageId} (${[...failed, ...outcome!.loadErrors].slice(0, 3).join(', ')}), so no kill can be trusted`;
@@ -71,14 +71,17 @@ async function controlProblem(stageId: string, seed: number): Promise<string | u
 export async function runMutants(seed: number, stageIds?: readonly string[]): Promise<MutantOutcome[]> {
   const chosen = MUTANTS.filter((m) => stageIds === undefined || stageIds.includes(m.stage));
   const problems = new Map<string, string | undefined>();
-  for (const stageId of new Set(chosen.map((m) => m.stage))) problems.set(stageId, await controlProblem(stageId, seed));
+  const controlOf = (m: Mutant) => `${m.stage}:${m.engine ?? ''}`;
+  for (const m of chosen) {
+    if (!problems.has(controlOf(m))) problems.set(controlOf(m), await controlProblem(m.stage, m.engine, seed));
+  }
   const results: MutantOutcome[] = new Array(chosen.length);
   let next = 0;
   const worker = async () => {
     while (next < chosen.length) {
       const index = next++;
       const mutant = chosen[index]!;
-      const problem = problems.get(mutant.stage);
+      const problem = problems.get(controlOf(mutant));
       results[index] = problem === undefined ? await runMutant(mutant, seed) : { mutant, killed: false, killedBy: [], problem };
     }
   };

@@ -5,7 +5,7 @@
 // failed, with the reason. A crash or a hang can never shrink the count.
 
 import path from 'node:path';
-import { ROOT, type StageInfo, stagePaths } from '../stages.ts';
+import { type Engine, ROOT, type StageInfo, stagePaths } from '../stages.ts';
 import type { TargetKind } from '../target.ts';
 import { declaredTests } from '../test-ids.ts';
 import { runVitest, type VitestRun } from './vitest-process.ts';
@@ -38,6 +38,8 @@ export interface RunOptions {
   referenceRoot?: string;
   /** Forward console output of the code under test (default true). */
   showConsole?: boolean;
+  /** The reference engine for stages that have two (KATA_ENGINE); the adapter's default otherwise. */
+  engine?: Engine;
 }
 
 /** Seconds a stage's run may take before the runner assumes a hang. Suites take 1–3 s. */
@@ -49,6 +51,7 @@ export async function runSuites(options: RunOptions): Promise<StageOutcome[]> {
     const env: NodeJS.ProcessEnv = { KATA_TARGET: options.target, KATA_SEED: String(options.seed) };
     if (options.referenceRoot) env.KATA_REFERENCE_ROOT = options.referenceRoot;
     if (options.only) env.KATA_ONLY = options.only;
+    if (options.engine) env.KATA_ENGINE = options.engine;
     const run = await runVitest({
       paths: [`${stagePaths(stage).tests}/`],
       env,

@@ -277,14 +277,23 @@ export class LsmStore {
       await writeManifest(this.fs, this.dir, { nextFileNumber: this.nextFileNumber, levels: levels.map((tables) => tables.map((t) => t.meta)) });
       this.version = next;
       onInstalled?.();
-      for (const table of removed) {
-        await table.retire();
-        await this.fs.unlink(path.join(this.dir, tableName(table.meta.number)));
-      }
-      if (removed.length > 0) await this.fs.syncDir(this.dir);
+      await this.deleteTables(removed); // only now: a crash before the edit needs them
     });
     this.manifestEdits = edit.catch(() => undefined);
     return edit;
+  }
+
+  /** Retires tables that left the tree and removes their files. */
+  private async deleteTables(tables: readonly Table[]): Promise<void> {
+    for (const table of tables) {
+      await table.retire();
+      try {
+        await this.fs.unlink(path.join(this.dir, tableName(table.meta.number)));
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'ENOENT') throw error;
+      }
+    }
+    if (tables.length > 0) await this.fs.syncDir(this.dir);
   }
 
   /** After an I/O error the store stops: what reached the disk is known only after a reopen. */

@@ -29,6 +29,7 @@ export class Table {
 
   /** Leaves the tree; the file closes when no read holds it. */
   async retire(): Promise<void> {
+    if (this.retired) return;
     this.retired = true;
     if (this.holds === 0) await this.reader.close();
   }

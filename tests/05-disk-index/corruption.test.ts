@@ -1,0 +1,66 @@
+// Stage 05: damage in any of the store's files — a flipped byte anywhere — is refused with
+// CORRUPT (naming the file and offset) when the damaged part is read, or is harmless; the
+// store never answers with wrong data.
+
+import { Mismatch, expectTrue, rethrowStub } from '../../harness/assert.ts';
+import { Rng } from '../../harness/sim-fs/rng.ts';
+import type { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
+import type { Stage05 } from '../../stages/05-disk-index/contract.ts';
+import { b, contents, describeContents, DIR, KiB, keyOf, open, rule, simDisk } from './setup.ts';
+
+async function filled(stage: Stage05, fs: SimFileSystem): Promise<string[]> {
+  const store = await open(stage, fs, { memoryBudget: 32 * KiB });
+  for (let i = 0; i < 400; i++) await store.put(b(keyOf(i, 300)), b(`value ${i}`.padEnd(50, '~')));
+  for (let i = 0; i < 40; i++) await store.delete(b(keyOf(i * 3, 300)));
+  const saved = await contents(store);
+  await store.close();
+  return saved;
+}
+
+/** Reopens and reads everything: CORRUPT naming the file, or exactly the saved content. */
+async function readsBackOrRefuses(stage: Stage05, fs: SimFileSystem, saved: string[], file: string, doing: string): Promise<'refused' | 'intact'> {
+  try {
+    const store = await open(stage, fs, { memoryBudget: 32 * KiB, paranoid: false });
+    const found = await contents(store);
+    for (const line of saved.slice(0, 50)) {
+      const key = JSON.parse(line.slice(0, line.indexOf('"=') + 1)) as string;
+      await store.get(b(key));
+    }
+    if (found.join('\n') !== saved.join('\n')) {
+      throw new Mismatch(`${doing}\n  expected: CORRUPT, or exactly the saved content (the damage was harmless)\n  received: ${describeContents(found)}`);
+    }
+    return 'intact';
+  } catch (error) {
+    rethrowStub(error);
+    if (error instanceof Mismatch) throw error;
+    const { code, message } = error as { code?: string; message?: string };
+    expectTrue(code === 'CORRUPT', doing, `expected: an error with code CORRUPT\n  received: ${String(error)}`);
+    expectTrue(String(message).includes(file) && /offset \d+/.test(String(message)), doing, `the error must name the file (${file}) and the offset\n  received: ${String(message)}`);
+    return 'refused';
+  }
+}
+
+rule('05-K01', 'a flipped byte anywhere in any file is caught, never read as data', 'Damaged files', async (stage) => {
+  const probe = simDisk();
+  const saved = await filled(stage, probe);
+  const files = (await probe.readdir(DIR)).filter((name) => !name.endsWith('.tmp'));
+  expectTrue(files.length > 0, 'after 400 puts and a close, the directory must hold the store\'s files');
+  const rng = new Rng(5);
+  let refused = 0;
+  for (const name of files) {
+    const size = (await probe.stat(`${DIR}/${name}`)).size;
+    for (let n = 0; n < 12; n++) {
+      const at = rng.int(size);
+      const fs = simDisk();
+      await filled(stage, fs);
+      const bytes = (await fs.readFile(`${DIR}/${name}`)).slice();
+      bytes[at] = bytes[at]! ^ (1 << rng.int(8));
+      const handle = await fs.open(`${DIR}/${name}`, 'write');
+      await handle.write(0, bytes);
+      await handle.close();
+      const outcome = await readsBackOrRefuses(stage, fs, saved, name, `flip one bit of byte ${at} of ${name} (${size} bytes), reopen, read everything`);
+      if (outcome === 'refused') refused++;
+    }
+  }
+  expectTrue(refused > 0, 'at least some of the damage must be refused', `none of ${files.length * 12} flipped bits was caught`);
+});

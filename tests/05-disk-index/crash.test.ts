@@ -1,0 +1,81 @@
+// Stage 05 fault injection: a power cut at every step of a workload that flushes (and, with
+// a small budget, compacts), clean and torn; EIO at every step. After each, the reopened
+// store holds one state of its history, at or after the last completed flush.
+
+import { Mismatch, rethrowStub } from '../../harness/assert.ts';
+import { atEveryStep, describePoint } from '../../harness/crash-points.ts';
+import type { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
+import type { DiskStore, Stage05 } from '../../stages/05-disk-index/contract.ts';
+import { b, contents, describeContents, History, KiB, keyOf, open, rule, simDisk } from './setup.ts';
+
+/** 220 writes with a 16 KiB budget (so the store flushes and compacts on its own), a flush midway, then close. */
+async function workload(store: DiskStore, history: History): Promise<void> {
+  for (let i = 0; i < 220; i++) {
+    const key = keyOf(i, 90);
+    if (i % 9 === 4) {
+      await store.delete(b(key));
+      history.delete(key);
+    } else {
+      const value = `v${i}`.padEnd(100, '.');
+      await store.put(b(key), b(value));
+      history.put(key, value);
+    }
+    if (i === 110) {
+      await store.flush();
+      history.flushed();
+    }
+  }
+  await store.close(); // waits for background flushes and compactions: their steps are crashed too
+  history.flushed();
+}
+
+async function expectSomePrefix(stage: Stage05, fs: SimFileSystem, history: History, doing: string): Promise<void> {
+  let found: string[];
+  try {
+    found = await contents(await open(stage, fs, { memoryBudget: 16 * KiB }));
+  } catch (error) {
+    rethrowStub(error);
+    throw new Mismatch(`${doing}\n  expected: the store reopens\n  received: ${String(error)}`);
+  }
+  if (history.match(found) === -1) {
+    throw new Mismatch(
+      `${doing}\n  expected: the state after some write at or after the last completed flush (write ${history.durableFrom} of ${history.states.length - 1})\n` +
+        `  received: a state the store never passed through: ${describeContents(found)}`,
+    );
+  }
+}
+
+rule('05-C01', 'a power cut at any step of flushing and compacting leaves a state at or after the last flush', 'Durability', async (stage) => {
+  let history = new History();
+  await atEveryStep(
+    async (fs) => {
+      history = new History();
+      const store = await open(stage, fs, { memoryBudget: 16 * KiB, paranoid: false });
+      return { mark: fs.mutatingOps, workload: () => workload(store, history) };
+    },
+    (fs, point) => expectSomePrefix(stage, fs, history, `220 puts and deletes with a 16 KiB budget, flushes and a close — ${describePoint(point)}`),
+    ['durable', 'torn'],
+  );
+});
+
+rule('05-F01', 'an EIO at any step stops the store without losing what was flushed before it', 'When the disk fails', async (stage) => {
+  const probe = simDisk();
+  const first = await open(stage, probe, { memoryBudget: 16 * KiB, paranoid: false });
+  const mark = probe.mutatingOps;
+  await workload(first, new History());
+  const steps = probe.mutatingOps - mark;
+  for (let nth = 0; nth < steps; nth += Math.max(1, Math.floor(steps / 30))) {
+    const fs = simDisk();
+    const history = new History();
+    const store = await open(stage, fs, { memoryBudget: 16 * KiB, paranoid: false });
+    fs.inject({ op: 'any', nth, code: 'EIO' });
+    try {
+      await workload(store, history);
+    } catch (error) {
+      rethrowStub(error);
+    }
+    fs.faults.clear();
+    fs.recover('durable');
+    await expectSomePrefix(stage, fs, history, `the same workload with an EIO on file-system operation #${nth} of ${steps}, then a power cut`);
+  }
+});

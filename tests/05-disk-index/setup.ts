@@ -1,0 +1,79 @@
+// Shared by stage 05's test files: the stage handle, a simulated disk, a history of states
+// for the "a prefix of history survives" check, and content helpers.
+
+import type { KvStore } from '../../stages/02-ordered-map/contract.ts';
+import type { DiskStore, DiskStoreOptions, Stage05 } from '../../stages/05-disk-index/contract.ts';
+import { showBytes } from '../../harness/display.ts';
+import { defineStage } from '../../harness/kata.ts';
+import { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
+
+export const { rule, property, load } = defineStage<Stage05>('05', ['openStore']);
+
+export const DIR = '/db';
+export const KiB = 1024;
+
+export function simDisk(seed = 1): SimFileSystem {
+  return new SimFileSystem({ seed });
+}
+
+const encoder = new TextEncoder();
+export const b = (text: string) => encoder.encode(text);
+export const text = (bytes: Uint8Array | undefined) => (bytes === undefined ? undefined : new TextDecoder().decode(bytes));
+
+/** Opens with the structure checks on (paranoid) unless told otherwise. */
+export function open(stage: Stage05, fs: SimFileSystem, options: Partial<DiskStoreOptions> = {}): Promise<DiskStore> {
+  return stage.openStore({ dir: DIR, fs, paranoid: true, ...options });
+}
+
+/** The whole content as "key"="value" strings in the REPL's byte notation. */
+export async function contents(store: KvStore): Promise<string[]> {
+  const out: string[] = [];
+  for await (const { key, value } of store.scan()) out.push(`${showBytes(key)}=${showBytes(value)}`);
+  return out;
+}
+
+export const describeContents = (lines: readonly string[]) =>
+  lines.length === 0 ? '(empty)' : lines.length > 6 ? `${lines.slice(0, 6).join(' ')} … (${lines.length} entries)` : lines.join(' ');
+
+/** A deterministic key and value for step i of a workload. */
+export function keyOf(i: number, spread = 400): string {
+  return `key:${String((i * 7919) % spread).padStart(5, '0')}`;
+}
+
+/**
+ * The states a store passes through, one per write, as content lines: after a crash the
+ * store must hold one of them, at or after the last completed flush.
+ */
+export class History {
+  private readonly model = new Map<string, string>();
+  readonly states: string[] = [''];
+  durableFrom = 0;
+
+  put(key: string, value: string): void {
+    this.model.set(key, value);
+    this.record();
+  }
+
+  delete(key: string): void {
+    this.model.delete(key);
+    this.record();
+  }
+
+  flushed(): void {
+    this.durableFrom = this.states.length - 1;
+  }
+
+  /** The index of the state `found` is, at or after the last flush; -1 when there is none. */
+  match(found: readonly string[]): number {
+    const joined = found.join('\n');
+    for (let i = this.states.length - 1; i >= this.durableFrom; i--) if (this.states[i] === joined) return i;
+    return -1;
+  }
+
+  private record(): void {
+    const lines = [...this.model]
+      .sort(([x], [y]) => Buffer.compare(b(x), b(y)))
+      .map(([k, v]) => `${showBytes(b(k))}=${showBytes(b(v))}`);
+    this.states.push(lines.join('\n'));
+  }
+}
