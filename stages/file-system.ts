@@ -3,7 +3,7 @@
 // pass a simulated file system instead — one that loses what was never synced when it
 // "loses power", tears writes, and fails chosen operations with EIO or ENOSPC.
 
-import { constants, promises as fsp } from 'node:fs';
+import { constants, promises as fsp, readSync } from 'node:fs';
 
 /** Errors carry node's codes; ECRASHED is the simulation's "the power went out". */
 export type FsErrorCode = 'ENOENT' | 'EEXIST' | 'ENOTDIR' | 'EISDIR' | 'ENOTEMPTY' | 'EACCES' | 'EIO' | 'ENOSPC' | 'EBADF' | 'ECRASHED';
@@ -63,11 +63,16 @@ class NodeFileHandle implements FileHandle {
     private length: number,
   ) {}
 
+  /**
+   * Reads synchronously, on purpose: a store reads small blocks and pages that are mostly in
+   * the kernel's page cache, where a pread takes microseconds, while a trip through libuv's
+   * thread pool costs tens of microseconds. (better-sqlite3 and LMDB's bindings do the same.)
+   */
   async read(position: number, length: number): Promise<Uint8Array> {
     const buffer = new Uint8Array(Math.max(0, Math.min(length, this.length - position)));
     let done = 0;
     while (done < buffer.length) {
-      const { bytesRead } = await this.handle.read(buffer, done, buffer.length - done, position + done);
+      const bytesRead = readSync(this.handle.fd, buffer, done, buffer.length - done, position + done);
       if (bytesRead === 0) break;
       done += bytesRead;
     }

@@ -277,8 +277,8 @@ export const MUTANTS: readonly Mutant[] = [
     engine: 'lsm',
     bug: 'a table scan without a lower bound skips the first key of every block',
     file: 'lsm/table-reader.ts',
-    find: 'let i = bounds.lower === undefined ? 0 : lowerBound(block.keys, bounds.lower.key);',
-    replace: 'let i = bounds.lower === undefined ? 1 : lowerBound(block.keys, bounds.lower.key);',
+    find: 'let i = bounds.lower === undefined ? 0 : block.lowerBound(bounds.lower.key);',
+    replace: 'let i = bounds.lower === undefined ? 1 : block.lowerBound(bounds.lower.key);',
   },
   {
     id: 'tables-deleted-before-manifest',

@@ -2,7 +2,7 @@
 // budget that keeps hot blocks off the disk. A Map keeps insertion order, so re-inserting on
 // a hit makes the oldest entry the first one — the one to evict.
 
-import type { Block } from './sstable-format.ts';
+import type { Block } from './block.ts';
 
 export class BlockCache {
   private readonly blocks = new Map<string, Block>();

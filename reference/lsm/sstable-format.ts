@@ -18,17 +18,11 @@
 import { ByteReader, ByteWriter } from '../core/binary.ts';
 import { crc32, hex32 } from '../core/crc32.ts';
 import { KvError } from '../core/errors.ts';
+import { Block } from './block.ts';
 import { type Cell, TOMBSTONE } from './cell.ts';
 
 export const FOOTER_BYTES = 44;
 const MAGIC = new TextEncoder().encode('DBKSST01');
-
-export interface Block {
-  keys: Uint8Array[];
-  cells: Cell[];
-  /** Encoded size: what the block cache counts. */
-  bytes: number;
-}
 
 export interface IndexEntry {
   lastKey: Uint8Array;
@@ -77,19 +71,11 @@ export function encodeBlock(keys: readonly Uint8Array[], cells: readonly Cell[])
   return sealed(out);
 }
 
+/** Checks a data block's checksum and indexes its entries (see block.ts). */
 export function decodeBlock(bytes: Uint8Array, file: string, offset: number): Block {
-  const reader = opened(bytes, file, offset, 'data block');
+  opened(bytes, file, offset, 'data block');
   const count = new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 8, 4).getUint32(0, true);
-  const keys: Uint8Array[] = new Array(count);
-  const cells: Cell[] = new Array(count);
-  for (let i = 0; i < count; i++) {
-    const flags = reader.u8('entry flags');
-    const keyLength = reader.u32('key length');
-    const valueLength = reader.u32('value length');
-    keys[i] = reader.bytesView(keyLength, 'key');
-    cells[i] = flags === 1 ? TOMBSTONE : reader.bytesView(valueLength, 'value');
-  }
-  return { keys, cells, bytes: bytes.length };
+  return Block.index(bytes, count, bytes.length - 8, file, offset);
 }
 
 export function encodeIndex(entries: readonly IndexEntry[]): Uint8Array {

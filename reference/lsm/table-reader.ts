@@ -7,7 +7,8 @@ import { type Bounds, isAboveLower, isBelowUpper } from '../memtable/skiplist.ts
 import type { BlockCache } from './block-cache.ts';
 import { mayContain } from './bloom.ts';
 import type { Cell } from './cell.ts';
-import { type Block, decodeBlock, decodeBloom, decodeFooter, decodeIndex, FOOTER_BYTES, type IndexEntry } from './sstable-format.ts';
+import type { Block } from './block.ts';
+import { decodeBlock, decodeBloom, decodeFooter, decodeIndex, FOOTER_BYTES, type IndexEntry } from './sstable-format.ts';
 import type { TableMeta } from './table-builder.ts';
 
 export class TableReader {
@@ -41,8 +42,8 @@ export class TableReader {
     const at = this.firstBlockFrom(key);
     if (at === this.index.length) return undefined;
     const block = await this.block(at);
-    const i = lowerBound(block.keys, key);
-    return i < block.keys.length && compareBytes(block.keys[i]!, key) === 0 ? block.cells[i] : undefined;
+    const i = block.lowerBound(key);
+    return i < block.count && block.compareAt(i, key) === 0 ? block.cellAt(i) : undefined;
   }
 
   /** The table's entries inside the bounds, ascending or descending. */
@@ -51,23 +52,23 @@ export class TableReader {
       const start = bounds.lower === undefined ? 0 : this.firstBlockFrom(bounds.lower.key);
       for (let b = start; b < this.index.length; b++) {
         const block = await this.block(b);
-        let i = bounds.lower === undefined ? 0 : lowerBound(block.keys, bounds.lower.key);
-        for (; i < block.keys.length; i++) {
-          const key = block.keys[i]!;
+        let i = bounds.lower === undefined ? 0 : block.lowerBound(bounds.lower.key);
+        for (; i < block.count; i++) {
+          const key = block.keyAt(i);
           if (!isAboveLower(key, bounds.lower)) continue;
           if (!isBelowUpper(key, bounds.upper)) return;
-          yield [key, block.cells[i]!];
+          yield [key, block.cellAt(i)];
         }
       }
     } else {
       const last = bounds.upper === undefined ? this.index.length - 1 : Math.min(this.index.length - 1, this.firstBlockFrom(bounds.upper.key));
       for (let b = last; b >= 0; b--) {
         const block = await this.block(b);
-        for (let i = block.keys.length - 1; i >= 0; i--) {
-          const key = block.keys[i]!;
+        for (let i = block.count - 1; i >= 0; i--) {
+          const key = block.keyAt(i);
           if (!isBelowUpper(key, bounds.upper)) continue;
           if (!isAboveLower(key, bounds.lower)) return;
-          yield [key, block.cells[i]!];
+          yield [key, block.cellAt(i)];
         }
       }
     }
@@ -100,14 +101,3 @@ export class TableReader {
   }
 }
 
-/** The first index whose key is >= key. */
-function lowerBound(keys: readonly Uint8Array[], key: Uint8Array): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareBytes(keys[mid]!, key) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
