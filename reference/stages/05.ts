@@ -1,0 +1,14 @@
+// The reference engine seen through stage 05's contract: the LSM tree or the B+tree, chosen
+// by KATA_ENGINE (lsm, the default, or btree) — `npm test -- stage 05 --engine btree`.
+
+import type { Stage05 } from '../../stages/05-disk-index/contract.ts';
+
+export const stage: Stage05 = {
+  async openStore(options) {
+    const engine = process.env.KATA_ENGINE ?? 'lsm';
+    if (engine === 'btree') throw new Error('the reference B+tree engine is not in this build yet');
+    if (engine !== 'lsm') throw new Error(`KATA_ENGINE must be lsm or btree, got "${engine}"`);
+    const { LsmStore } = await import('../lsm/lsm-store.ts');
+    return LsmStore.open(options);
+  },
+};
