@@ -67,9 +67,12 @@ async function controlProblem(stageId: string, engine: Mutant['engine'], seed: n
   return `an unpatched copy of reference/ already fails stage ${stageId} (${[...failed, ...outcome!.loadErrors].slice(0, 3).join(', ')}), so no kill can be trusted`;
 }
 
-/** Runs every mutant (or those of some stages), two at a time on a 2-core machine. */
+/**
+ * Runs the mutants of the given stages — by default of every ready stage (a stage still being
+ * written runs its mutants only when named) — two at a time on a 2-core machine.
+ */
 export async function runMutants(seed: number, stageIds?: readonly string[]): Promise<MutantOutcome[]> {
-  const chosen = MUTANTS.filter((m) => stageIds === undefined || stageIds.includes(m.stage));
+  const chosen = MUTANTS.filter((m) => (stageIds === undefined ? findStage(m.stage)?.status === 'ready' : stageIds.includes(m.stage)));
   const problems = new Map<string, string | undefined>();
   const controlOf = (m: Mutant) => `${m.stage}:${m.engine ?? ''}`;
   for (const m of chosen) {

@@ -10,7 +10,7 @@ import { ROOT, findStage } from '../stages.ts';
 test.each(MUTANTS.map((m) => [m.id, m] as const))('mutant %s applies to the reference exactly once', (_, mutant) => {
   const source = readFileSync(path.join(ROOT, 'reference', mutant.file), 'utf8');
   expect(source.split(mutant.find).length - 1).toBe(1);
-  expect(findStage(mutant.stage)?.status).toBe('ready');
+  expect(findStage(mutant.stage)).toBeDefined();
 });
 
 test('mutant ids are unique', () => {
