@@ -24,7 +24,7 @@ import { BlockCache } from './block-cache.ts';
 import { type Cell, cellBytes, TOMBSTONE } from './cell.ts';
 import { keepCell, L0_STOP, pickCompaction, type Plan } from './compaction.ts';
 import { decodeManifest, MANIFEST, type ManifestState, writeManifest } from './manifest.ts';
-import { mergeNewestFirst, type Source } from './merge.ts';
+import { type Cursor, MemtableCursor, mergeNewestFirst } from './merge.ts';
 import { TableBuilder, type TableMeta, tableName } from './table-builder.ts';
 import { TableReader } from './table-reader.ts';
 import { Table, Version } from './version.ts';
@@ -123,12 +123,12 @@ export class LsmStore {
     const tables = version.tables;
     for (const table of tables) table.hold();
     try {
-      const sources: Source[] = [this.memtable, this.immutable]
+      const cursors: Cursor[] = [this.memtable, this.immutable]
         .filter((m): m is Memtable => m !== undefined)
-        .map((m) => m.list.entries(bounds, reverse));
-      for (const table of tables) sources.push(table.reader.entries(bounds, reverse));
+        .map((m) => new MemtableCursor(m.list, bounds, reverse));
+      for (const table of tables) cursors.push(await table.reader.cursor(bounds, reverse));
       let left = limit;
-      for await (const [key, cell] of mergeNewestFirst(sources, reverse)) {
+      for await (const [key, cell] of mergeNewestFirst(cursors, reverse)) {
         if (cell === TOMBSTONE) continue;
         if (left-- <= 0) return;
         yield { key: copyBytes(key), value: copyBytes(cell) };
@@ -243,8 +243,8 @@ export class LsmStore {
     try {
       const target = Math.max(64 * 1024, this.memtableBytes * 2);
       let builder: TableBuilder | undefined;
-      const sources = plan.inputs.map((t) => t.reader.entries({}, false));
-      for await (const [key, cell] of mergeNewestFirst(sources, false)) {
+      const cursors = await Promise.all(plan.inputs.map((t) => t.reader.cursor({}, false)));
+      for await (const [key, cell] of mergeNewestFirst(cursors, false)) {
         if (!keepCell(cell, plan.dropTombstones)) continue;
         builder ??= new TableBuilder(this.fs, path.join(this.dir, tableName(this.nextFileNumber)), this.nextFileNumber++);
         builder.add(key, cell);

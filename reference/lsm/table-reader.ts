@@ -46,41 +46,19 @@ export class TableReader {
     return i < block.count && block.compareAt(i, key) === 0 ? block.cellAt(i) : undefined;
   }
 
-  /** The table's entries inside the bounds, ascending or descending. */
-  async *entries(bounds: Bounds, reverse: boolean): AsyncGenerator<[Uint8Array, Cell]> {
-    if (!reverse) {
-      const start = bounds.lower === undefined ? 0 : this.firstBlockFrom(bounds.lower.key);
-      for (let b = start; b < this.index.length; b++) {
-        const block = await this.block(b);
-        let i = bounds.lower === undefined ? 0 : block.lowerBound(bounds.lower.key);
-        for (; i < block.count; i++) {
-          const key = block.keyAt(i);
-          if (!isAboveLower(key, bounds.lower)) continue;
-          if (!isBelowUpper(key, bounds.upper)) return;
-          yield [key, block.cellAt(i)];
-        }
-      }
-    } else {
-      const last = bounds.upper === undefined ? this.index.length - 1 : Math.min(this.index.length - 1, this.firstBlockFrom(bounds.upper.key));
-      for (let b = last; b >= 0; b--) {
-        const block = await this.block(b);
-        for (let i = block.count - 1; i >= 0; i--) {
-          const key = block.keyAt(i);
-          if (!isBelowUpper(key, bounds.upper)) continue;
-          if (!isAboveLower(key, bounds.lower)) return;
-          yield [key, block.cellAt(i)];
-        }
-      }
-    }
+  /** A cursor over the table's entries inside the bounds, ascending or descending. */
+  async cursor(bounds: Bounds, reverse: boolean): Promise<TableCursor> {
+    const cursor = new TableCursor(this, bounds, reverse);
+    await cursor.start();
+    return cursor;
   }
 
-  close(): Promise<void> {
-    this.cache.forget(this.meta.number);
-    return this.handle.close();
+  get blockCount(): number {
+    return this.index.length;
   }
 
-  /** The first block whose last key is >= key (index.length when there is none). */
-  private firstBlockFrom(key: Uint8Array): number {
+  /** The first block whose last key is >= key (blockCount when there is none). */
+  firstBlockFrom(key: Uint8Array): number {
     let lo = 0;
     let hi = this.index.length;
     while (lo < hi) {
@@ -91,7 +69,8 @@ export class TableReader {
     return lo;
   }
 
-  private async block(at: number): Promise<Block> {
+  /** Block `at`, from the cache or the disk. */
+  async block(at: number): Promise<Block> {
     const { offset, length } = this.index[at]!;
     const cached = this.cache.get(this.meta.number, offset);
     if (cached !== undefined) return cached;
@@ -99,5 +78,91 @@ export class TableReader {
     this.cache.set(this.meta.number, offset, block);
     return block;
   }
+
+  close(): Promise<void> {
+    this.cache.forget(this.meta.number);
+    return this.handle.close();
+  }
+
+
 }
 
+/**
+ * Walks a table in key order, one entry at a time. advance() returns a promise only when it
+ * has to read the next block, so a merge over many tables awaits once per block, not per key.
+ */
+export class TableCursor {
+  /** The current entry's key, or undefined past the end. */
+  key: Uint8Array | undefined;
+  cell: Cell = null;
+  private block: Block | undefined;
+  private blockAt: number;
+  private i = 0;
+
+  constructor(
+    private readonly table: TableReader,
+    private readonly bounds: Bounds,
+    private readonly reverse: boolean,
+  ) {
+    const { lower, upper } = bounds;
+    const last = table.blockCount - 1;
+    this.blockAt = reverse
+      ? upper === undefined ? last : Math.min(last, table.firstBlockFrom(upper.key))
+      : lower === undefined ? 0 : table.firstBlockFrom(lower.key);
+  }
+
+  async start(): Promise<void> {
+    if (!(await this.load())) return;
+    const { lower, upper } = this.bounds;
+    if (!this.reverse) {
+      this.i = lower === undefined ? 0 : this.block!.lowerBound(lower.key);
+    } else {
+      this.i = upper === undefined ? this.block!.count - 1 : this.block!.lowerBound(upper.key);
+      if (this.i >= this.block!.count || (upper !== undefined && this.block!.compareAt(this.i, upper.key) > 0)) this.i--;
+    }
+    await this.settle();
+  }
+
+  advance(): void | Promise<void> {
+    this.i += this.reverse ? -1 : 1;
+    return this.settle();
+  }
+
+  /** Moves to the next block when the current one is used up; checks the bounds. */
+  private settle(): void | Promise<void> {
+    const block = this.block;
+    if (block === undefined) return;
+    if (this.i < 0 || this.i >= block.count) {
+      this.blockAt += this.reverse ? -1 : 1;
+      return this.load().then((loaded) => {
+        if (!loaded) return;
+        this.i = this.reverse ? this.block!.count - 1 : 0;
+        return this.settle();
+      });
+    }
+    const key = block.keyAt(this.i);
+    const inside = this.reverse ? isAboveLower(key, this.bounds.lower) : isBelowUpper(key, this.bounds.upper);
+    const reached = this.reverse ? isBelowUpper(key, this.bounds.upper) : isAboveLower(key, this.bounds.lower);
+    if (!inside) {
+      this.finish();
+      return;
+    }
+    if (!reached) return this.advance();
+    this.key = key;
+    this.cell = block.cellAt(this.i);
+  }
+
+  private async load(): Promise<boolean> {
+    if (this.blockAt < 0 || this.blockAt >= this.table.blockCount) {
+      this.finish();
+      return false;
+    }
+    this.block = await this.table.block(this.blockAt);
+    return true;
+  }
+
+  private finish(): void {
+    this.block = undefined;
+    this.key = undefined;
+  }
+}
