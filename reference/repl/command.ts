@@ -28,6 +28,7 @@ export type Command =
   /** Reference REPL extensions for the stores that have them (stage 04 on). */
   | { kind: 'compact' }
   | { kind: 'stats' }
+  | { kind: 'flush' }
   | { kind: 'empty' };
 
 /** A line the parser refuses, with the 1-based column (JavaScript string index + 1) at fault. */

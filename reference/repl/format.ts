@@ -98,6 +98,7 @@ export function formatCommand(command: Command): string {
       return command.kind.toUpperCase();
     case 'compact':
     case 'stats':
+    case 'flush':
       return command.kind;
     case 'empty':
       return '';

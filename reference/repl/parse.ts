@@ -18,9 +18,10 @@ const NO_ARGUMENT_COMMANDS: Record<string, Command> = {
 const EXTENSIONS: Record<string, Command> = {
   compact: { kind: 'compact' },
   stats: { kind: 'stats' },
+  flush: { kind: 'flush' },
 };
 
-/** `extensions: false` keeps to stage 01's protocol, where compact and stats are unknown words. */
+/** `extensions: false` keeps to stage 01's protocol, where compact, stats and flush are unknown words. */
 export function parseCommand(line: string, extensions = true): Command {
   const reader = new LineReader(line);
   if (reader.atEnd() || /^[ \t\r]*#/.test(line)) return { kind: 'empty' };

@@ -20,14 +20,16 @@ export interface KeyValueStore {
   scan(options?: ScanOptions): Iterable<Entry> | AsyncIterable<Entry>;
   /** Stage 04 on. */
   compact?(): Promise<void>;
-  /** Stage 04 on: named figures about the files behind the store. */
-  stats?(): Promise<Record<string, string | number>>;
+  /** Stage 04 on: figures about the files behind the store (nested objects and lists allowed). */
+  stats?(): Promise<object>;
+  /** Stage 05 on: make every write so far durable. */
+  flush?(): Promise<void>;
 }
 
 export interface SessionOptions {
   /** Append the time each store command took, as in `OK (0.1ms)`. Off in tests. */
   timings?: boolean;
-  /** Accept the reference's commands beyond stage 01 (compact, stats). Default true. */
+  /** Accept the reference's commands beyond stage 01 (compact, stats, flush). Default true. */
   extensions?: boolean;
 }
 
@@ -106,8 +108,12 @@ export class Session {
       }
       case 'stats': {
         if (this.store.stats === undefined) return { lines: ['ERR stats needs a store with files (stage 04)'] };
-        const stats = await this.store.stats();
-        return { lines: Object.entries(stats).map(([name, value]) => `${name}: ${value}`) };
+        return { lines: statsLines(await this.store.stats()) };
+      }
+      case 'flush': {
+        if (this.store.flush === undefined) return { lines: ['ERR flush needs an on-disk index (stage 05); this store makes each write durable itself'] };
+        await this.store.flush();
+        return { lines: ['OK'] };
       }
       case 'empty':
         return { lines: [] };
@@ -116,7 +122,20 @@ export class Session {
 }
 
 function isStoreCommand(command: Command): boolean {
-  return ['put', 'get', 'del', 'scan', 'count', 'compact'].includes(command.kind);
+  return ['put', 'get', 'del', 'scan', 'count', 'compact', 'flush'].includes(command.kind);
+}
+
+/** Stats as "name: value" lines; a list of files as one line per file, nested objects flattened. */
+function statsLines(stats: object, prefix = ''): string[] {
+  return Object.entries(stats).flatMap(([name, value]): string[] => {
+    if (Array.isArray(value)) {
+      return value.map((item: unknown) =>
+        typeof item === 'object' && item !== null ? `${prefix}${name}: ${Object.values(item).join(' ')}` : `${prefix}${name}: ${String(item)}`,
+      );
+    }
+    if (typeof value === 'object' && value !== null) return statsLines(value, `${prefix}${name}.`);
+    return [`${prefix}${name}: ${String(value)}`];
+  });
 }
 
 /** Adds the summary line of a scan and, when timed, the elapsed time to the last line. */
