@@ -6,7 +6,10 @@ import type { Stage05 } from '../../stages/05-disk-index/contract.ts';
 export const stage: Stage05 = {
   async openStore(options) {
     const engine = process.env.KATA_ENGINE ?? 'lsm';
-    if (engine === 'btree') throw new Error('the reference B+tree engine is not in this build yet');
+    if (engine === 'btree') {
+      const { BTreeStore } = await import('../btree/btree-store.ts');
+      return BTreeStore.open(options);
+    }
     if (engine !== 'lsm') throw new Error(`KATA_ENGINE must be lsm or btree, got "${engine}"`);
     const { LsmStore } = await import('../lsm/lsm-store.ts');
     return LsmStore.open(options);

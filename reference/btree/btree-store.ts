@@ -1,0 +1,189 @@
+// The B+tree engine of stage 05, behind the store contract: one page file (btree.db) of 4 KiB
+// pages, a page cache bounded by the memory budget, and copy-on-write updates that a flush
+// makes durable in one atomic step (shadow paging). This file checks input, runs operations
+// one at a time and stops the store when the disk fails; the rest is laid out as:
+//
+//   btree.ts       find, insert, split, delete          rebalance.ts  lazy merging after deletes
+//   cursor.ts      scans, one batch at a time           check.ts      the paranoid invariant checks
+//   pager.ts       the cache, copy-on-write, flush (the durability argument lives there)
+//   node-page.ts   slotted leaf and branch pages        node-split.ts splitting and merging pages
+//   overflow.ts    values too big for a leaf            free-space.ts free pages and when to reuse them
+//   meta.ts        the two alternating meta pages       page-cache.ts the LRU of pages
+//   page-file.ts   checked page reads, batched writes   page-layout.ts the page header, stated once
+//
+// Durability: a write is durable once a later flush() (or close()) resolves; after a crash the
+// store holds the state of the last completed flush, or of a later one whose meta page made it.
+//
+// Failure: after any I/O error, or damage found while changing the tree, memory and file may
+// disagree, so the store stops: that call rejects with the error, every later one with CLOSED,
+// and reopening recovers the last flush. Damage found by a read (get, scan) only fails that read.
+
+import type { DiskStats, DiskStore, DiskStoreOptions } from '../../stages/05-disk-index/contract.ts';
+import { nodeFileSystem } from '../../stages/file-system.ts';
+import { copyBytes } from '../core/bytes.ts';
+import { KvError } from '../core/errors.ts';
+import { DEFAULT_LIMITS, type Entry, type Limits } from '../store/memory-store.ts';
+import { checkBytes, checkScanOptions, type ScanOptions } from '../store/scan-options.ts';
+import { createDirectory } from '../store/snapshot-store.ts';
+import type { Bounds } from '../memtable/skiplist.ts';
+import { BTree } from './btree.ts';
+import { checkTree } from './check.ts';
+import { readBatch } from './cursor.ts';
+import { Exclusive } from './exclusive.ts';
+import { MAX_KEY_SIZE } from './node-page.ts';
+import { PAGE_FILE, Pager } from './pager.ts';
+
+const DEFAULT_BUDGET = 8 * 1024 * 1024;
+
+type Kind = 'read' | 'write' | 'flush';
+
+export class BTreeStore implements DiskStore {
+  private readonly lock = new Exclusive();
+  /** The error that stopped the store, if one did. */
+  private failure: unknown;
+  /** close() was called: no new calls. */
+  private closed = false;
+  /** The file is closed: queued work finds the store gone. */
+  private released = false;
+
+  private constructor(
+    private readonly tree: BTree,
+    private readonly limits: Limits,
+    private readonly paranoid: boolean,
+  ) {}
+
+  static async open({ dir, fs = nodeFileSystem, limits = {}, memoryBudget = DEFAULT_BUDGET, paranoid = false }: DiskStoreOptions): Promise<BTreeStore> {
+    const fullLimits = { ...DEFAULT_LIMITS, ...limits };
+    if (fullLimits.maxKeySize > MAX_KEY_SIZE) {
+      throw new KvError('INVALID_ARGUMENT', `maxKeySize ${fullLimits.maxKeySize} is too large: a B+tree page holds keys of up to ${MAX_KEY_SIZE} bytes`);
+    }
+    if (!(memoryBudget > 0)) throw new KvError('INVALID_ARGUMENT', `memoryBudget must be a positive number of bytes, got ${String(memoryBudget)}`);
+    await createDirectory(fs, dir);
+    const { pager, meta } = await Pager.open(fs, dir, memoryBudget);
+    return new BTreeStore(new BTree(pager, meta.root, meta.height, meta.keys), fullLimits, paranoid);
+  }
+
+  async get(key: Uint8Array): Promise<Uint8Array | undefined> {
+    this.checkKey(key);
+    const copy = copyBytes(key); // the caller may reuse its array while the get waits its turn
+    return this.run('read', () => this.tree.get(copy));
+  }
+
+  async put(key: Uint8Array, value: Uint8Array): Promise<void> {
+    this.checkKey(key);
+    checkBytes(value, 'value');
+    if (value.length > this.limits.maxValueSize) {
+      throw new KvError('VALUE_TOO_LARGE', `value is ${value.length} bytes; the limit is ${this.limits.maxValueSize}`);
+    }
+    const [k, v] = [copyBytes(key), copyBytes(value)];
+    return this.run('write', () => this.tree.put(k, v));
+  }
+
+  async delete(key: Uint8Array): Promise<void> {
+    this.checkKey(key);
+    const copy = copyBytes(key);
+    await this.run('write', () => this.tree.delete(copy));
+  }
+
+  /** Options are checked when scan is called; the entries are read a batch at a time. */
+  scan(options?: ScanOptions): AsyncIterable<Entry> {
+    const { bounds, reverse, limit } = checkScanOptions(options);
+    return this.entries(bounds, reverse, limit);
+  }
+
+  flush(): Promise<void> {
+    return this.run('flush', () => this.tree.commit());
+  }
+
+  async stats(): Promise<DiskStats> {
+    return this.run('read', async () => {
+      const { pager } = this.tree;
+      const { cache } = pager;
+      return {
+        files: [{ name: PAGE_FILE, bytes: await pager.file.size() }],
+        memoryBytes: pager.memoryBytes,
+        detail: {
+          height: this.tree.height,
+          keys: this.tree.keys,
+          pages: pager.pageCount,
+          freePages: pager.space.count,
+          cachedPages: cache.size,
+          dirtyPages: cache.dirtyCount,
+          cacheHits: cache.hits,
+          cacheMisses: cache.misses,
+          flushes: pager.txn - 1,
+        },
+      };
+    });
+  }
+
+  /** Waits for the calls made before it, flushes, and closes the file. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.lock.run(async () => {
+      try {
+        // A store stopped by an error has nothing it can flush; that error was reported already.
+        if (this.failure === undefined) await this.tree.commit();
+      } catch (error) {
+        this.failure ??= error;
+        throw error;
+      } finally {
+        this.released = true;
+        await this.tree.pager.close();
+      }
+    });
+  }
+
+  private async *entries(bounds: Bounds, reverse: boolean, limit: number): AsyncGenerator<Entry> {
+    let left = limit;
+    let after: Uint8Array | undefined;
+    while (left > 0) {
+      const batch = await this.run('read', () => readBatch(this.tree, bounds, reverse, after, left));
+      for (const entry of batch.entries) yield entry;
+      left -= batch.entries.length;
+      if (batch.done) return;
+      after = batch.last;
+    }
+  }
+
+  /**
+   * Runs `work` alone (exclusive.ts), then checks the tree if paranoid and trims the cache to
+   * the budget. A write's failure stops the store; so does a read's, unless it is damage found
+   * in the file (CORRUPT), which leaves memory as it was.
+   */
+  private run<T>(kind: Kind, work: () => Promise<T>): Promise<T> {
+    this.checkOpen();
+    return this.lock.run(async () => {
+      this.checkOpen(true);
+      try {
+        const result = await work();
+        await this.tree.pager.trim();
+        if (kind === 'write' && this.paranoid) await checkTree(this.tree);
+        return result;
+      } catch (error) {
+        if (kind !== 'read' || !(error instanceof KvError)) this.failure ??= error;
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * A call made after close() is refused; one made before it, still queued, runs — unless the
+   * file is closed by the time its turn comes (`queued`), or the store has stopped.
+   */
+  private checkOpen(queued = false): void {
+    if (this.failure !== undefined) {
+      const cause = this.failure instanceof Error ? this.failure.message : String(this.failure);
+      throw new KvError('CLOSED', `the store stopped after an error (${cause}); reopen it to recover the last flush`);
+    }
+    if (queued ? this.released : this.closed) throw new KvError('CLOSED', 'the store is closed');
+  }
+
+  private checkKey(key: Uint8Array): void {
+    checkBytes(key, 'key');
+    if (key.length > this.limits.maxKeySize) {
+      throw new KvError('KEY_TOO_LARGE', `key is ${key.length} bytes; the limit is ${this.limits.maxKeySize}`);
+    }
+  }
+}
