@@ -45,6 +45,7 @@ export class BTreeStore implements DiskStore {
   private closed = false;
   /** The file is closed: queued work finds the store gone. */
   private released = false;
+  private closing: Promise<void> | undefined;
 
   private constructor(
     private readonly tree: BTree,
@@ -111,17 +112,16 @@ export class BTreeStore implements DiskStore {
           dirtyPages: cache.dirtyCount,
           cacheHits: cache.hits,
           cacheMisses: cache.misses,
-          flushes: pager.txn - 1,
+          lastFlush: pager.txn - 1,
         },
       };
     });
   }
 
-  /** Waits for the calls made before it, flushes, and closes the file. */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  /** Waits for the calls made before it, flushes, and closes the file; a second call waits for the first. */
+  close(): Promise<void> {
     this.closed = true;
-    await this.lock.run(async () => {
+    this.closing ??= this.lock.run(async () => {
       try {
         // A store stopped by an error has nothing it can flush; that error was reported already.
         if (this.failure === undefined) await this.tree.commit();
@@ -133,6 +133,7 @@ export class BTreeStore implements DiskStore {
         await this.tree.pager.close();
       }
     });
+    return this.closing;
   }
 
   private async *entries(bounds: Bounds, reverse: boolean, limit: number): AsyncGenerator<Entry> {
@@ -148,8 +149,9 @@ export class BTreeStore implements DiskStore {
   }
 
   /**
-   * Runs `work` alone (exclusive.ts), then checks the tree if paranoid and trims the cache to
-   * the budget. A write's failure stops the store; so does a read's, unless it is damage found
+   * Runs `work` alone (exclusive.ts), trims the cache to the budget and, after a write with
+   * `paranoid` on, checks the whole tree — after the trim, so spilled pages are read back from
+   * the file. A write's failure stops the store; so does a read's, unless it is damage found
    * in the file (CORRUPT), which leaves memory as it was.
    */
   private run<T>(kind: Kind, work: () => Promise<T>): Promise<T> {

@@ -56,7 +56,7 @@ export class BTree {
     public keys: number,
   ) {}
 
-  /** A node page, from the cache when it is there (no await then: the hot path of every get). */
+  /** A node page, from the cache or else the file. */
   async node(no: number): Promise<Page> {
     return this.pager.cached(no) ?? this.pager.load(no);
   }
@@ -80,6 +80,10 @@ export class BTree {
     return page;
   }
 
+  /**
+   * The hot path of every get, so the descent is written out instead of going through child():
+   * a cached page costs no await. The depth checks are the same.
+   */
   async get(key: Uint8Array): Promise<Uint8Array | undefined> {
     let page = this.pager.cached(this.root) ?? (await this.pager.load(this.root));
     let level = 0;

@@ -2,6 +2,7 @@
 // free space and prove the invariants the rest of the engine relies on. Slow (it reads every
 // page), so only tests and debugging turn it on — and the best debugger a B+tree has. The first
 // broken rule is thrown as CORRUPT, naming the page and what is wrong with it:
+// - a node's slots, cells and garbage fit the page and add up;
 // - within a node, keys strictly ascend;
 // - every key lies within the separators that lead to its node (lower inclusive, upper exclusive);
 // - every leaf is at the same depth, the tree's height; only the root may be an empty leaf,
@@ -13,9 +14,9 @@
 import { compareBytes } from '../core/bytes.ts';
 import { KvError } from '../core/errors.ts';
 import type { BTree } from './btree.ts';
-import { cellAt, cellCount, childAt, isLeaf, keyAt, OVERFLOW, valueKind, valueLength, valueStart } from './node-page.ts';
+import { cellAt, cellCount, cellSize, childAt, isLeaf, keyAt, keyLength, OVERFLOW, SLOT, valueKind, valueLength, valueStart } from './node-page.ts';
 import { walkChain } from './overflow.ts';
-import { corruptPage, PageType, pageType, u32 } from './page-layout.ts';
+import { corruptPage, H_GARBAGE, H_START, HEADER, PAGE_SIZE, PageType, pageType, u16, u32 } from './page-layout.ts';
 
 export async function checkTree(tree: BTree): Promise<void> {
   const { pager } = tree;
@@ -37,6 +38,8 @@ export async function checkTree(tree: BTree): Promise<void> {
     const d = await pager.peek(no);
     const type = pageType(d);
     if (type !== PageType.LEAF && type !== PageType.BRANCH) throw broken(no, `${from} leads to a page of type ${type}`);
+    const layout = layoutProblem(d);
+    if (layout !== undefined) throw broken(no, layout);
     const n = cellCount(d);
     for (let i = 0; i < n; i++) {
       const key = keyAt(d, i);
@@ -78,4 +81,22 @@ export async function checkTree(tree: BTree): Promise<void> {
   for (let no = 2; no < pager.pageCount; no++) {
     if (!reachable.has(no) && !free.has(no)) throw broken(no, 'it is leaked: neither reachable nor free');
   }
+}
+
+/** What is wrong with a node's slotted layout (node-page.ts), if anything. */
+function layoutProblem(d: Uint8Array): string | undefined {
+  const n = cellCount(d);
+  const start = u16(d, H_START);
+  const garbage = u16(d, H_GARBAGE);
+  if (HEADER + SLOT * n > start || start > PAGE_SIZE) return `its ${n} slots run into its cell area, which starts at ${start}`;
+  let live = 0;
+  for (let i = 0; i < n; i++) {
+    const cell = cellAt(d, i);
+    if (cell < start || cell + 2 + keyLength(d, cell) > PAGE_SIZE) return `cell ${i} lies outside the cell area`;
+    const size = cellSize(d, cell);
+    if (!(cell + size <= PAGE_SIZE)) return `cell ${i} runs past the end of the page`;
+    live += size;
+  }
+  if (live + garbage !== PAGE_SIZE - start) return `its cells (${live} bytes) and garbage (${garbage}) do not fill its cell area (${PAGE_SIZE - start} bytes)`;
+  return undefined;
 }

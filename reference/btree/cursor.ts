@@ -32,8 +32,8 @@ export interface Batch {
 }
 
 /**
- * Up to `max` entries (≥ 1; a batch holds at most BATCH_ENTRIES) in scan order, strictly after `after` when given, else from the
- * start bound. Entries are copies the caller owns.
+ * Up to `max` entries (≥ 1; at most BATCH_ENTRIES) in scan order: strictly after `after` when
+ * given, else from the start bound. Entries are copies the caller owns.
  */
 export async function readBatch(tree: BTree, bounds: Bounds, reverse: boolean, after: Uint8Array | undefined, max: number): Promise<Batch> {
   const step = reverse ? -1 : 1;

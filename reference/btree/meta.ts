@@ -11,7 +11,9 @@
 // - a flipped bit on the disk damages one copy, and the other still says the same thing.
 // With a single checksum over the page, both would look alike, and a bit flipped in the newest
 // meta page would quietly reopen the flush before it: old data, served as if it were current.
-// Only when every copy of both pages is bad does open refuse with CORRUPT.
+// Only when every copy of both pages is bad does open refuse with CORRUPT. (Were both copies of
+// the newest page damaged, open would take the older page, whose freed pages may have been
+// reused since: two faults in one page is a risk this design accepts, as LMDB's does.)
 //
 //   record, at 0 and at 2048 of the page   offset in the record
 //   CRC-32 of the record's bytes 4‥71      0

@@ -37,7 +37,10 @@ export const OVERFLOW = 1;
 
 const LEAF_FIXED = 2 + 1 + 4; // keyLen, kind, valueLen
 const BRANCH_FIXED = 2 + 4; // keyLen, child
-/** The longest key a cell can hold: a leaf cell whose value lives in overflow pages. */
+/**
+ * The longest key a cell can hold: a leaf cell whose value lives in overflow pages. (So any
+ * value of up to 4 bytes fits inline, beside any key, and an overflow chain is never empty.)
+ */
 export const MAX_KEY_SIZE = MAX_CELL - LEAF_FIXED - 4;
 
 export function initNode(d: Uint8Array, type: number, pageNo: number, txn: number): void {

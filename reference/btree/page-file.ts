@@ -33,24 +33,28 @@ export class PageFile {
   }
 
   /**
-   * Seals and writes pages, in page order; consecutive pages go out as one write, so a flush
-   * of a thousand neighbouring pages costs a handful of system calls, not a thousand.
+   * Seals and writes pages; consecutive pages go out as one write, so a flush of a thousand
+   * neighbouring pages costs a handful of system calls, not a thousand. The writes are issued
+   * together (they touch distinct ranges, and nobody syncs before all have finished), and
+   * the first error is thrown once every one of them has settled.
    */
   async write(pages: readonly PageImage[]): Promise<void> {
     const sorted = [...pages].sort((a, b) => a.no - b.no);
+    const writes: Promise<void>[] = [];
     for (let i = 0; i < sorted.length; ) {
       let end = i + 1;
       while (end < sorted.length && end - i < MAX_RUN && sorted[end]!.no === sorted[end - 1]!.no + 1) end++;
       for (let k = i; k < end; k++) sealPage(sorted[k]!.data);
-      if (end - i === 1) {
-        await this.handle.write(sorted[i]!.no * PAGE_SIZE, sorted[i]!.data);
-      } else {
-        const run = new Uint8Array((end - i) * PAGE_SIZE);
-        for (let k = i; k < end; k++) run.set(sorted[k]!.data, (k - i) * PAGE_SIZE);
-        await this.handle.write(sorted[i]!.no * PAGE_SIZE, run);
+      let bytes = sorted[i]!.data;
+      if (end - i > 1) {
+        bytes = new Uint8Array((end - i) * PAGE_SIZE);
+        for (let k = i; k < end; k++) bytes.set(sorted[k]!.data, (k - i) * PAGE_SIZE);
       }
+      writes.push(this.handle.write(sorted[i]!.no * PAGE_SIZE, bytes));
       i = end;
     }
+    const failed = (await Promise.allSettled(writes)).find((result) => result.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
   }
 
   /** Writes one page exactly as given: the meta page checksums its two copies itself. */

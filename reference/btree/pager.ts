@@ -103,8 +103,8 @@ export class Pager {
   }
 
   /** A page's bytes without caching them: for the paranoid checks, which must not disturb the cache. */
-  async peek(no: number, type?: number): Promise<Uint8Array> {
-    return this.cache.peek(no)?.data ?? this.file.read(no, type);
+  async peek(no: number): Promise<Uint8Array> {
+    return this.cache.peek(no)?.data ?? this.file.read(no);
   }
 
   /** A page number to write a new page at: a reusable free page, else one past the end. */
@@ -153,12 +153,16 @@ export class Pager {
     return this.cache.size * (PAGE_SIZE + PAGE_OVERHEAD) + this.space.bytes;
   }
 
-  /** Brings the cache back within the budget, least recently used first, spilling dirty pages. */
+  /**
+   * Brings the cache back within the budget, least recently used first, spilling dirty pages.
+   * Once over, it evicts a little more than the excess (1/32 of the cache), so spills go out
+   * in batches instead of one page per operation.
+   */
   async trim(): Promise<void> {
-    const room = Math.floor((this.budget - this.space.bytes) / (PAGE_SIZE + PAGE_OVERHEAD));
-    const excess = this.cache.size - Math.max(MIN_CACHED_PAGES, room);
-    if (excess <= 0) return;
-    const victims = this.cache.leastRecent(excess);
+    const room = Math.max(MIN_CACHED_PAGES, Math.floor((this.budget - this.space.bytes) / (PAGE_SIZE + PAGE_OVERHEAD)));
+    if (this.cache.size <= room) return;
+    const target = Math.max(MIN_CACHED_PAGES, room - Math.floor(room / 32));
+    const victims = this.cache.leastRecent(this.cache.size - target);
     const dirty = victims.filter((page) => page.dirty);
     if (dirty.length > 0) await this.file.write(dirty); // safe: see "Spilling" above
     for (const page of victims) this.cache.remove(page.no);
