@@ -17,7 +17,7 @@ import { TOMBSTONE } from './cell.ts';
 import type { Table, Version } from './version.ts';
 
 export const L0_TRIGGER = 4;
-/** Writers wait for compaction when level 0 holds this many tables (LevelDB's stop trigger). */
+/** Writers wait for compaction when level 0 holds this many tables (LevelDB slows writes at 8, stops them at 12). */
 export const L0_STOP = 8;
 const LEVEL_MULTIPLIER = 10;
 
