@@ -22,8 +22,9 @@ import type { DiskStats, DiskStore, DiskStoreOptions } from '../../stages/05-dis
 import { nodeFileSystem } from '../../stages/file-system.ts';
 import { copyBytes } from '../core/bytes.ts';
 import { KvError } from '../core/errors.ts';
-import { DEFAULT_LIMITS, type Entry, type Limits } from '../store/memory-store.ts';
-import { checkBytes, checkScanOptions, type ScanOptions } from '../store/scan-options.ts';
+import { checkKey, checkValue, DEFAULT_LIMITS, type Limits } from '../store/limits.ts';
+import type { Entry } from '../store/memory-store.ts';
+import { checkScanOptions, type ScanOptions } from '../store/scan-options.ts';
 import { createDirectory } from '../store/snapshot-store.ts';
 import type { Bounds } from '../memtable/skiplist.ts';
 import { BTree } from './btree.ts';
@@ -65,23 +66,20 @@ export class BTreeStore implements DiskStore {
   }
 
   async get(key: Uint8Array): Promise<Uint8Array | undefined> {
-    this.checkKey(key);
+    checkKey(key, this.limits);
     const copy = copyBytes(key); // the caller may reuse its array while the get waits its turn
     return this.run('read', () => this.tree.get(copy));
   }
 
   async put(key: Uint8Array, value: Uint8Array): Promise<void> {
-    this.checkKey(key);
-    checkBytes(value, 'value');
-    if (value.length > this.limits.maxValueSize) {
-      throw new KvError('VALUE_TOO_LARGE', `value is ${value.length} bytes; the limit is ${this.limits.maxValueSize}`);
-    }
+    checkKey(key, this.limits);
+    checkValue(value, this.limits);
     const [k, v] = [copyBytes(key), copyBytes(value)];
     return this.run('write', () => this.tree.put(k, v));
   }
 
   async delete(key: Uint8Array): Promise<void> {
-    this.checkKey(key);
+    checkKey(key, this.limits);
     const copy = copyBytes(key);
     await this.run('write', () => this.tree.delete(copy));
   }
@@ -182,10 +180,4 @@ export class BTreeStore implements DiskStore {
     if (queued ? this.released : this.closed) throw new KvError('CLOSED', 'the store is closed');
   }
 
-  private checkKey(key: Uint8Array): void {
-    checkBytes(key, 'key');
-    if (key.length > this.limits.maxKeySize) {
-      throw new KvError('KEY_TOO_LARGE', `key is ${key.length} bytes; the limit is ${this.limits.maxKeySize}`);
-    }
-  }
 }

@@ -17,8 +17,9 @@ import { nodeFileSystem, type FileSystem } from '../../stages/file-system.ts';
 import { compareBytes, copyBytes } from '../core/bytes.ts';
 import { KvError } from '../core/errors.ts';
 import { SkipList } from '../memtable/skiplist.ts';
-import { DEFAULT_LIMITS, type Entry, type Limits } from '../store/memory-store.ts';
-import { checkBytes, checkScanOptions, type ScanOptions } from '../store/scan-options.ts';
+import { checkKey, checkValue, DEFAULT_LIMITS, type Limits } from '../store/limits.ts';
+import type { Entry } from '../store/memory-store.ts';
+import { checkScanOptions, type ScanOptions } from '../store/scan-options.ts';
 import { createDirectory } from '../store/snapshot-store.ts';
 import { BlockCache } from './block-cache.ts';
 import { type Cell, cellBytes, TOMBSTONE } from './cell.ts';
@@ -78,7 +79,7 @@ export class LsmStore {
   }
 
   async get(key: Uint8Array): Promise<Uint8Array | undefined> {
-    this.checkKey(key);
+    checkKey(key, this.limits);
     this.checkOpen();
     for (const memtable of [this.memtable, this.immutable]) {
       const cell = memtable?.list.get(key);
@@ -103,16 +104,13 @@ export class LsmStore {
   }
 
   async put(key: Uint8Array, value: Uint8Array): Promise<void> {
-    this.checkKey(key);
-    checkBytes(value, 'value');
-    if (value.length > this.limits.maxValueSize) {
-      throw new KvError('VALUE_TOO_LARGE', `value is ${value.length} bytes; the limit is ${this.limits.maxValueSize}`);
-    }
+    checkKey(key, this.limits);
+    checkValue(value, this.limits);
     await this.write(copyBytes(key), copyBytes(value));
   }
 
   async delete(key: Uint8Array): Promise<void> {
-    this.checkKey(key);
+    checkKey(key, this.limits);
     await this.write(copyBytes(key), TOMBSTONE);
   }
 
@@ -305,12 +303,6 @@ export class LsmStore {
     }
   }
 
-  private checkKey(key: Uint8Array): void {
-    checkBytes(key, 'key');
-    if (key.length > this.limits.maxKeySize) {
-      throw new KvError('KEY_TOO_LARGE', `key is ${key.length} bytes; the limit is ${this.limits.maxKeySize}`);
-    }
-  }
 }
 
 /** Removes tables no manifest names (a flush or compaction that never took effect) and temp files. */

@@ -18,8 +18,9 @@ import { LiveLog, type Location } from '../log/live-log.ts';
 import { DELETE, encodeRecord, PUT, RECORD_HEADER } from '../log/record.ts';
 import { replayLog } from '../log/recover.ts';
 import { SkipList } from '../memtable/skiplist.ts';
-import { DEFAULT_LIMITS, type Entry, type Limits } from './memory-store.ts';
-import { checkBytes, checkScanOptions, type ScanOptions } from './scan-options.ts';
+import { checkKey, checkValue, DEFAULT_LIMITS, type Limits } from './limits.ts';
+import type { Entry } from './memory-store.ts';
+import { checkScanOptions, type ScanOptions } from './scan-options.ts';
 import { createDirectory } from './snapshot-store.ts';
 
 export interface LogStoreOptions {
@@ -77,7 +78,7 @@ export class LogStore {
   }
 
   async get(key: Uint8Array): Promise<Uint8Array | undefined> {
-    this.checkKey(key);
+    checkKey(key, this.limits);
     this.checkOpen();
     const live = this.live;
     const location = live.index.get(key);
@@ -86,16 +87,13 @@ export class LogStore {
   }
 
   async put(key: Uint8Array, value: Uint8Array): Promise<void> {
-    this.checkKey(key);
-    checkBytes(value, 'value');
-    if (value.length > this.limits.maxValueSize) {
-      throw new KvError('VALUE_TOO_LARGE', `value is ${value.length} bytes; the limit is ${this.limits.maxValueSize}`);
-    }
+    checkKey(key, this.limits);
+    checkValue(value, this.limits);
     return this.track(this.append(PUT, copyBytes(key), copyBytes(value)));
   }
 
   async delete(key: Uint8Array): Promise<void> {
-    this.checkKey(key);
+    checkKey(key, this.limits);
     return this.track(this.append(DELETE, copyBytes(key), new Uint8Array(0)));
   }
 
@@ -220,10 +218,4 @@ export class LogStore {
     }
   }
 
-  private checkKey(key: Uint8Array): void {
-    checkBytes(key, 'key');
-    if (key.length > this.limits.maxKeySize) {
-      throw new KvError('KEY_TOO_LARGE', `key is ${key.length} bytes; the limit is ${this.limits.maxKeySize}`);
-    }
-  }
 }

@@ -3,16 +3,9 @@
 // bytes behind its back; it enforces the size limits before touching the list.
 
 import { copyBytes } from '../core/bytes.ts';
-import { KvError } from '../core/errors.ts';
 import { SkipList } from '../memtable/skiplist.ts';
-import { checkBytes, checkScanOptions, type ScanOptions } from './scan-options.ts';
-
-export interface Limits {
-  maxKeySize: number;
-  maxValueSize: number;
-}
-
-export const DEFAULT_LIMITS: Limits = { maxKeySize: 1024, maxValueSize: 1024 * 1024 };
+import { checkKey, checkValue, DEFAULT_LIMITS, type Limits } from './limits.ts';
+import { checkScanOptions, type ScanOptions } from './scan-options.ts';
 
 export interface Entry {
   key: Uint8Array;
@@ -32,26 +25,20 @@ export class MemoryStore {
   }
 
   get(key: Uint8Array): Uint8Array | undefined {
-    this.checkKey(key);
+    checkKey(key, this.limits);
     const value = this.list.get(key);
     return value === undefined ? undefined : copyBytes(value);
   }
 
   put(key: Uint8Array, value: Uint8Array): void {
-    this.checkKey(key);
-    checkBytes(value, 'value');
-    if (value.length > this.limits.maxValueSize) {
-      throw new KvError(
-        'VALUE_TOO_LARGE',
-        `value is ${value.length} bytes; the limit is ${this.limits.maxValueSize}`,
-      );
-    }
+    checkKey(key, this.limits);
+    checkValue(value, this.limits);
     // Copy both: the caller may reuse its buffers as soon as put returns.
     this.list.set(copyBytes(key), copyBytes(value));
   }
 
   delete(key: Uint8Array): void {
-    this.checkKey(key);
+    checkKey(key, this.limits);
     this.list.delete(key);
   }
 
@@ -71,10 +58,4 @@ export class MemoryStore {
     };
   }
 
-  private checkKey(key: Uint8Array): void {
-    checkBytes(key, 'key');
-    if (key.length > this.limits.maxKeySize) {
-      throw new KvError('KEY_TOO_LARGE', `key is ${key.length} bytes; the limit is ${this.limits.maxKeySize}`);
-    }
-  }
 }

@@ -7,7 +7,8 @@
 import path from 'node:path';
 import { type FileSystem, nodeFileSystem } from '../../stages/file-system.ts';
 import { decodeSnapshot, encodeSnapshot } from '../storage/snapshot-format.ts';
-import { type Entry, type Limits, MemoryStore } from './memory-store.ts';
+import type { Limits } from './limits.ts';
+import { type Entry, MemoryStore } from './memory-store.ts';
 import type { ScanOptions } from './scan-options.ts';
 
 export const SNAPSHOT_FILE = 'snapshot.db';
