@@ -171,6 +171,8 @@ export class LsmStore {
     this.closed = true;
     while (this.compacting !== undefined) await this.compacting.catch(() => undefined);
     for (const table of this.version.tables) await table.retire();
+    // A background flush or compaction that failed must not pass for a clean close.
+    if (this.failure !== undefined) throw this.failure;
   }
 
   private async write(key: Uint8Array, cell: Cell): Promise<void> {
