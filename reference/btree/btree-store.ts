@@ -25,7 +25,7 @@ import { KvError } from '../core/errors.ts';
 import { checkKey, checkValue, DEFAULT_LIMITS, type Limits } from '../store/limits.ts';
 import type { Entry } from '../store/memory-store.ts';
 import { checkScanOptions, type ScanOptions } from '../store/scan-options.ts';
-import { createDirectory } from '../store/snapshot-store.ts';
+import { createDirectory } from '../storage/directory.ts';
 import type { Bounds } from '../memtable/skiplist.ts';
 import { BTree } from './btree.ts';
 import { checkTree } from './check.ts';

@@ -20,7 +20,7 @@ import { SkipList } from '../memtable/skiplist.ts';
 import { checkKey, checkValue, DEFAULT_LIMITS, type Limits } from '../store/limits.ts';
 import type { Entry } from '../store/memory-store.ts';
 import { checkScanOptions, type ScanOptions } from '../store/scan-options.ts';
-import { createDirectory } from '../store/snapshot-store.ts';
+import { createDirectory, readIfExists } from '../storage/directory.ts';
 import { BlockCache } from './block-cache.ts';
 import { type Cell, cellBytes, TOMBSTONE } from './cell.ts';
 import { keepCell, L0_STOP, pickCompaction, type Plan } from './compaction.ts';
@@ -62,12 +62,8 @@ export class LsmStore {
   static async open({ dir, fs = nodeFileSystem, limits = {}, memoryBudget = DEFAULT_BUDGET, paranoid = false }: DiskStoreOptions): Promise<LsmStore> {
     await createDirectory(fs, dir);
     const manifestPath = path.join(dir, MANIFEST);
-    let state: ManifestState = { nextFileNumber: 1, levels: [] };
-    try {
-      state = decodeManifest(await fs.readFile(manifestPath), manifestPath);
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'ENOENT') throw error;
-    }
+    const bytes = await readIfExists(fs, manifestPath);
+    const state: ManifestState = bytes === undefined ? { nextFileNumber: 1, levels: [] } : decodeManifest(bytes, manifestPath);
     // A quarter of the budget for the memtable (two can exist), half for the block cache.
     const memtableBytes = Math.max(8 * 1024, Math.floor(memoryBudget / 4));
     const cache = new BlockCache(Math.max(8 * 1024, Math.floor(memoryBudget / 2)));

@@ -21,7 +21,7 @@ import { SkipList } from '../memtable/skiplist.ts';
 import { checkKey, checkValue, DEFAULT_LIMITS, type Limits } from './limits.ts';
 import type { Entry } from './memory-store.ts';
 import { checkScanOptions, type ScanOptions } from './scan-options.ts';
-import { createDirectory } from './snapshot-store.ts';
+import { createDirectory } from '../storage/directory.ts';
 
 export interface LogStoreOptions {
   dir: string;

@@ -6,6 +6,7 @@
 
 import path from 'node:path';
 import { type FileSystem, nodeFileSystem } from '../../stages/file-system.ts';
+import { createDirectory, readIfExists } from '../storage/directory.ts';
 import { decodeSnapshot, encodeSnapshot } from '../storage/snapshot-format.ts';
 import type { Limits } from './limits.ts';
 import { type Entry, MemoryStore } from './memory-store.ts';
@@ -85,45 +86,9 @@ export class SnapshotStore {
   }
 }
 
-/**
- * Creates the directory and any missing parents, and makes each new name durable by syncing
- * the directory that holds it, top down.
- */
-export async function createDirectory(fs: FileSystem, dir: string): Promise<void> {
-  const missing: string[] = [];
-  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
-    const stat = await statIfExists(fs, current);
-    if (stat?.isDirectory) break;
-    if (stat !== undefined) throw Object.assign(new Error(`cannot open a store at ${dir}: ${current} is a file, not a directory`), { code: 'ENOTDIR' });
-    missing.unshift(current);
-    if (path.dirname(current) === current) break;
-  }
-  if (missing.length === 0) return;
-  await fs.mkdir(dir);
-  for (const created of missing) await fs.syncDir(path.dirname(created));
-}
-
-async function statIfExists(fs: FileSystem, target: string): Promise<{ isDirectory: boolean } | undefined> {
-  try {
-    return await fs.stat(target);
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
 /** A temporary file is a save that never finished: it was never acknowledged, so drop it. */
 async function removeTemporaryFiles(fs: FileSystem, dir: string): Promise<void> {
   const leftovers = (await fs.readdir(dir)).filter((name) => name.endsWith(TEMP_SUFFIX));
   for (const name of leftovers) await fs.unlink(path.join(dir, name));
   if (leftovers.length > 0) await fs.syncDir(dir);
-}
-
-async function readIfExists(fs: FileSystem, file: string): Promise<Uint8Array | undefined> {
-  try {
-    return await fs.readFile(file);
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ENOENT') return undefined;
-    throw error;
-  }
 }
