@@ -5,7 +5,7 @@
 import type { Block } from './block.ts';
 
 export class BlockCache {
-  private readonly blocks = new Map<string, Block>();
+  private readonly blocks = new Map<number, Block>();
   bytes = 0;
   hits = 0;
   misses = 0;
@@ -13,7 +13,7 @@ export class BlockCache {
   constructor(private readonly capacity: number) {}
 
   get(table: number, offset: number): Block | undefined {
-    const id = `${table}:${offset}`;
+    const id = blockId(table, offset);
     const block = this.blocks.get(id);
     if (block === undefined) {
       this.misses++;
@@ -26,7 +26,7 @@ export class BlockCache {
   }
 
   set(table: number, offset: number, block: Block): void {
-    const id = `${table}:${offset}`;
+    const id = blockId(table, offset);
     if (this.blocks.has(id)) return;
     this.blocks.set(id, block);
     this.bytes += block.bytes;
@@ -40,10 +40,18 @@ export class BlockCache {
   /** Drops a table's blocks when the table is deleted. */
   forget(table: number): void {
     for (const [id, block] of this.blocks) {
-      if (id.startsWith(`${table}:`)) {
+      if (Math.floor(id / OFFSETS) === table) {
         this.blocks.delete(id);
         this.bytes -= block.bytes;
       }
     }
   }
+}
+
+/** Offsets below 2^32 (a table is far smaller), so table * 2^32 + offset is exact below 2^53. */
+const OFFSETS = 2 ** 32;
+
+/** A number, not a string such as "12:4096": a lookup then neither builds nor hashes a string. */
+function blockId(table: number, offset: number): number {
+  return table * OFFSETS + offset;
 }

@@ -14,14 +14,14 @@ export class Block {
   private constructor(
     private readonly data: Uint8Array,
     private readonly view: DataView,
-    /** Where each entry starts in data. */
-    private readonly starts: Uint32Array,
+    /** Where each entry starts in data: a plain array, as a Uint32Array would cost a backing store per block. */
+    private readonly starts: number[],
   ) {}
 
   /** Indexes the entries of a block whose checksum has been verified; `end` excludes the trailer. */
   static index(data: Uint8Array, count: number, end: number, file: string, offset: number): Block {
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    const starts = new Uint32Array(count);
+    const starts: number[] = new Array<number>(count);
     let at = 0;
     for (let i = 0; i < count; i++) {
       if (at + ENTRY_HEADER > end) throw new KvError('CORRUPT', `${file}: entry ${i} of a block runs past its end at offset ${offset + at}`);
@@ -39,7 +39,7 @@ export class Block {
 
   /** What the block cache counts. */
   get bytes(): number {
-    return this.data.length + this.starts.byteLength;
+    return this.data.length + 8 * this.starts.length;
   }
 
   keyAt(i: number): Uint8Array {

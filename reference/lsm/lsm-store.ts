@@ -25,10 +25,11 @@ import { BlockCache } from './block-cache.ts';
 import { type Cell, cellBytes, TOMBSTONE } from './cell.ts';
 import { keepCell, L0_STOP, pickCompaction, type Plan } from './compaction.ts';
 import { decodeManifest, MANIFEST, type ManifestState, writeManifest } from './manifest.ts';
-import { type Cursor, MemtableCursor, mergeNewestFirst } from './merge.ts';
+import { type Cursor, MemtableCursor, MergingCursor } from './merge.ts';
+import { StoreScan } from './store-scan.ts';
 import { TableBuilder, type TableMeta, tableName } from './table-builder.ts';
 import { TableReader } from './table-reader.ts';
-import { Table, Version } from './version.ts';
+import { releaseAll, Table, Version } from './version.ts';
 
 const DEFAULT_BUDGET = 8 * 1024 * 1024;
 
@@ -77,10 +78,8 @@ export class LsmStore {
   async get(key: Uint8Array): Promise<Uint8Array | undefined> {
     checkKey(key, this.limits);
     this.checkOpen();
-    for (const memtable of [this.memtable, this.immutable]) {
-      const cell = memtable?.list.get(key);
-      if (cell !== undefined) return cell === TOMBSTONE ? undefined : copyBytes(cell);
-    }
+    const found = this.memtable.list.get(key) ?? this.immutable?.list.get(key);
+    if (found !== undefined) return found === TOMBSTONE ? undefined : copyBytes(found);
     const version = this.version;
     const candidates = [...(version.levels[0] ?? [])];
     for (let level = 1; level < version.levels.length; level++) {
@@ -90,12 +89,14 @@ export class LsmStore {
     for (const table of candidates) table.hold();
     try {
       for (const table of candidates) {
-        const cell = await table.reader.get(key);
+        const pending = table.reader.get(key);
+        const cell = pending instanceof Promise ? await pending : pending;
         if (cell !== undefined) return cell === TOMBSTONE ? undefined : copyBytes(cell);
       }
       return undefined;
     } finally {
-      for (const table of candidates) await table.release();
+      const closing = releaseAll(candidates);
+      if (closing !== undefined) await closing;
     }
   }
 
@@ -110,26 +111,23 @@ export class LsmStore {
     await this.write(copyBytes(key), TOMBSTONE);
   }
 
-  async *scan(options?: ScanOptions): AsyncGenerator<Entry> {
-    const { bounds, reverse, limit } = checkScanOptions(options);
-    this.checkOpen();
-    const version = this.version;
-    const tables = version.tables;
-    for (const table of tables) table.hold();
-    try {
-      const cursors: Cursor[] = [this.memtable, this.immutable]
-        .filter((m): m is Memtable => m !== undefined)
-        .map((m) => new MemtableCursor(m.list, bounds, reverse));
-      for (const table of tables) cursors.push(await table.reader.cursor(bounds, reverse));
-      let left = limit;
-      for await (const [key, cell] of mergeNewestFirst(cursors, reverse)) {
-        if (cell === TOMBSTONE) continue;
-        if (left-- <= 0) return;
-        yield { key: copyBytes(key), value: copyBytes(cell) };
+  scan(options?: ScanOptions): AsyncIterableIterator<Entry> {
+    return new StoreScan(async () => {
+      const { bounds, reverse, limit } = checkScanOptions(options);
+      this.checkOpen();
+      const tables = this.version.tables;
+      for (const table of tables) table.hold();
+      try {
+        const cursors: Cursor[] = [this.memtable, this.immutable]
+          .filter((m): m is Memtable => m !== undefined)
+          .map((m) => new MemtableCursor(m.list, bounds, reverse));
+        for (const table of tables) cursors.push(await table.reader.cursor(bounds, reverse));
+        return { cursor: new MergingCursor(cursors, reverse), tables, limit };
+      } catch (error) {
+        await releaseAll(tables);
+        throw error;
       }
-    } finally {
-      for (const table of tables) await table.release();
-    }
+    });
   }
 
   /** Flushes the memtable and waits until its table is in the manifest. */
@@ -239,19 +237,22 @@ export class LsmStore {
     try {
       const target = Math.max(64 * 1024, this.memtableBytes * 2);
       let builder: TableBuilder | undefined;
-      const cursors = await Promise.all(plan.inputs.map((t) => t.reader.cursor({}, false)));
-      for await (const [key, cell] of mergeNewestFirst(cursors, false)) {
-        if (!keepCell(cell, plan.dropTombstones)) continue;
-        builder ??= new TableBuilder(this.fs, path.join(this.dir, tableName(this.nextFileNumber)), this.nextFileNumber++);
-        builder.add(key, cell);
-        if (builder.size >= target) {
-          outputs.push(await builder.finish());
-          builder = undefined;
+      const merged = new MergingCursor(await Promise.all(plan.inputs.map((t) => t.reader.cursor({}, false))), false);
+      while (merged.key !== undefined) {
+        if (keepCell(merged.cell, plan.dropTombstones)) {
+          builder ??= new TableBuilder(this.fs, path.join(this.dir, tableName(this.nextFileNumber)), this.nextFileNumber++);
+          builder.add(merged.key, merged.cell);
+          if (builder.size >= target) {
+            outputs.push(await builder.finish());
+            builder = undefined;
+          }
         }
+        const reading = merged.advance();
+        if (reading !== undefined) await reading;
       }
       if (builder !== undefined) outputs.push(await builder.finish());
     } finally {
-      for (const table of plan.inputs) await table.release();
+      await releaseAll(plan.inputs);
     }
     await this.install(plan.inputs, outputs, plan.level + 1);
     this.counters.compactions++;

@@ -36,14 +36,18 @@ export class TableReader {
     return this.bloom.length + this.index.reduce((sum, entry) => sum + entry.lastKey.length + 24, 0);
   }
 
-  /** The key's cell in this table, or undefined when the table does not hold the key. */
-  async get(key: Uint8Array): Promise<Cell | undefined> {
+  /**
+   * The key's cell in this table, or undefined when the table does not hold the key. A
+   * promise only when the block must come from the disk: most tables a get asks are ruled
+   * out by the bloom filter, and a cached block answers at once.
+   */
+  get(key: Uint8Array): Cell | undefined | Promise<Cell | undefined> {
     if (!mayContain(this.bloom, key)) return undefined;
     const at = this.firstBlockFrom(key);
     if (at === this.index.length) return undefined;
-    const block = await this.block(at);
-    const i = block.lowerBound(key);
-    return i < block.count && block.compareAt(i, key) === 0 ? block.cellAt(i) : undefined;
+    const cached = this.cachedBlock(at);
+    if (cached !== undefined) return find(cached, key);
+    return this.readBlock(at).then((block) => find(block, key));
   }
 
   /** A cursor over the table's entries inside the bounds, ascending or descending. */
@@ -70,10 +74,16 @@ export class TableReader {
   }
 
   /** Block `at`, from the cache or the disk. */
-  async block(at: number): Promise<Block> {
+  block(at: number): Block | Promise<Block> {
+    return this.cachedBlock(at) ?? this.readBlock(at);
+  }
+
+  private cachedBlock(at: number): Block | undefined {
+    return this.cache.get(this.meta.number, this.index[at]!.offset);
+  }
+
+  private async readBlock(at: number): Promise<Block> {
     const { offset, length } = this.index[at]!;
-    const cached = this.cache.get(this.meta.number, offset);
-    if (cached !== undefined) return cached;
     const block = decodeBlock(await this.handle.read(offset, length), this.file, offset);
     this.cache.set(this.meta.number, offset, block);
     return block;
@@ -83,8 +93,11 @@ export class TableReader {
     this.cache.forget(this.meta.number);
     return this.handle.close();
   }
+}
 
-
+function find(block: Block, key: Uint8Array): Cell | undefined {
+  const i = block.lowerBound(key);
+  return i < block.count && block.compareAt(i, key) === 0 ? block.cellAt(i) : undefined;
 }
 
 /**
@@ -157,7 +170,8 @@ export class TableCursor {
       this.finish();
       return false;
     }
-    this.block = await this.table.block(this.blockAt);
+    const block = this.table.block(this.blockAt);
+    this.block = block instanceof Promise ? await block : block;
     return true;
   }
 
