@@ -67,8 +67,8 @@ export const MUTANTS: readonly Mutant[] = [
     stage: '02',
     bug: "copies with bytes.slice(), which for a Node Buffer is a view, not a copy",
     file: 'core/bytes.ts',
-    find: '  return new Uint8Array(bytes);\n',
-    replace: '  return bytes.slice();\n',
+    find: 'export function copyBytes(bytes: Uint8Array): Uint8Array {\n',
+    replace: 'export function copyBytes(bytes: Uint8Array): Uint8Array {\n  return bytes.slice();\n',
   },
   {
     id: 'limit-off-by-one',
@@ -250,8 +250,8 @@ export const MUTANTS: readonly Mutant[] = [
     engine: 'lsm',
     bug: 'the merging iterator lets the older source win when two hold the same key',
     file: 'lsm/merge.ts',
-    find: 'if (best === undefined || compareBytes(cursor.key, best.key!) * direction < 0) best = cursor;',
-    replace: 'if (best === undefined || compareBytes(cursor.key, best.key!) * direction <= 0) best = cursor;',
+    find: 'if (best === undefined || compareBytes(source.key, best.key!) * this.direction < 0) best = source;',
+    replace: 'if (best === undefined || compareBytes(source.key, best.key!) * this.direction <= 0) best = source;',
   },
   {
     id: 'tombstone-dropped-early',

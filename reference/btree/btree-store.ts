@@ -30,7 +30,7 @@ import type { Bounds } from '../memtable/skiplist.ts';
 import { BTree } from './btree.ts';
 import { checkTree } from './check.ts';
 import { readBatch } from './cursor.ts';
-import { Exclusive } from './exclusive.ts';
+import { ReadWriteLock } from './read-write-lock.ts';
 import { MAX_KEY_SIZE } from './node-page.ts';
 import { PAGE_FILE, Pager } from './pager.ts';
 
@@ -39,7 +39,7 @@ const DEFAULT_BUDGET = 8 * 1024 * 1024;
 type Kind = 'read' | 'write' | 'flush';
 
 export class BTreeStore implements DiskStore {
-  private readonly lock = new Exclusive();
+  private readonly lock = new ReadWriteLock();
   /** The error that stopped the store, if one did. */
   private failure: unknown;
   /** close() was called: no new calls. */
@@ -119,7 +119,7 @@ export class BTreeStore implements DiskStore {
   /** Waits for the calls made before it, flushes, and closes the file; a second call waits for the first. */
   close(): Promise<void> {
     this.closed = true;
-    this.closing ??= this.lock.run(async () => {
+    this.closing ??= this.lock.exclusive(async () => {
       try {
         // A store stopped by an error has nothing it can flush; that error was reported already.
         if (this.failure === undefined) await this.tree.commit();
@@ -147,18 +147,19 @@ export class BTreeStore implements DiskStore {
   }
 
   /**
-   * Runs `work` alone (exclusive.ts), trims the cache to the budget and, after a write with
+   * Runs `work` under the lock (read-write-lock.ts: reads side by side, writes alone), trims the cache to the budget and, after a write with
    * `paranoid` on, checks the whole tree — after the trim, so spilled pages are read back from
    * the file. A write's failure stops the store; so does a read's, unless it is damage found
    * in the file (CORRUPT), which leaves memory as it was.
    */
   private run<T>(kind: Kind, work: () => Promise<T>): Promise<T> {
     this.checkOpen();
-    return this.lock.run(async () => {
+    return this.lock[kind === 'read' ? 'shared' : 'exclusive'](async () => {
       this.checkOpen(true);
       try {
         const result = await work();
-        await this.tree.pager.trim();
+        const trimming = this.tree.pager.trim();
+        if (trimming !== undefined) await trimming;
         if (kind === 'write' && this.paranoid) await checkTree(this.tree);
         return result;
       } catch (error) {

@@ -13,6 +13,7 @@
 // The caller runs one operation at a time (btree-store.ts), and the pager trims its cache only
 // between operations, so the pages on a path stay valid across the awaits inside one.
 
+import { copyBytes } from '../core/bytes.ts';
 import type { Page } from './page-cache.ts';
 import type { Pager } from './pager.ts';
 import { NO_PAGE, PageType, corruptPage, pageType, u32 } from './page-layout.ts';
@@ -102,7 +103,7 @@ export class BTree {
   /** The value of the leaf cell at `cell`: a fresh copy the caller owns. */
   valueAt(d: Uint8Array, cell: number): Promise<Uint8Array> | Uint8Array {
     const start = valueStart(d, cell);
-    if (valueKind(d, cell) === INLINE) return d.slice(start, start + valueLength(d, cell));
+    if (valueKind(d, cell) === INLINE) return copyBytes(d.subarray(start, start + valueLength(d, cell)));
     return readOverflow(this.pager, u32(d, start), valueLength(d, cell));
   }
 

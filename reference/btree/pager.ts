@@ -158,9 +158,13 @@ export class Pager {
    * Once over, it evicts a little more than the excess (1/32 of the cache), so spills go out
    * in batches instead of one page per operation.
    */
-  async trim(): Promise<void> {
+  trim(): Promise<void> | undefined {
     const room = Math.max(MIN_CACHED_PAGES, Math.floor((this.budget - this.space.bytes) / (PAGE_SIZE + PAGE_OVERHEAD)));
-    if (this.cache.size <= room) return;
+    // Synchronous when within budget (nearly every call): an await per operation is not free.
+    return this.cache.size <= room ? undefined : this.evict(room);
+  }
+
+  private async evict(room: number): Promise<void> {
     const target = Math.max(MIN_CACHED_PAGES, room - Math.floor(room / 32));
     const victims = this.cache.leastRecent(this.cache.size - target);
     const dirty = victims.filter((page) => page.dirty);
