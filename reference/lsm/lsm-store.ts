@@ -24,6 +24,7 @@ import { createDirectory, readIfExists } from '../storage/directory.ts';
 import { BlockCache } from './block-cache.ts';
 import { type Cell, cellBytes, TOMBSTONE } from './cell.ts';
 import { keepCell, L0_STOP, pickCompaction, type Plan } from './compaction.ts';
+import { LevelCursor } from './level-cursor.ts';
 import { decodeManifest, MANIFEST, type ManifestState, writeManifest } from './manifest.ts';
 import { type Cursor, MemtableCursor, MergingCursor } from './merge.ts';
 import { StoreScan } from './store-scan.ts';
@@ -115,13 +116,17 @@ export class LsmStore {
     return new StoreScan(async () => {
       const { bounds, reverse, limit } = checkScanOptions(options);
       this.checkOpen();
-      const tables = this.version.tables;
+      const version = this.version; // one version throughout: a flush may install another while we await
+      const tables = version.tables;
       for (const table of tables) table.hold();
       try {
         const cursors: Cursor[] = [this.memtable, this.immutable]
           .filter((m): m is Memtable => m !== undefined)
           .map((m) => new MemtableCursor(m.list, bounds, reverse));
-        for (const table of tables) cursors.push(await table.reader.cursor(bounds, reverse));
+        // Level 0's tables overlap: a cursor each. Deeper levels are disjoint: a cursor per level.
+        const [level0 = [], ...deeper] = version.levels;
+        for (const table of level0) cursors.push(await table.reader.cursor(bounds, reverse));
+        for (const level of deeper) cursors.push(await LevelCursor.open(level, bounds, reverse));
         return { cursor: new MergingCursor(cursors, reverse), tables, limit };
       } catch (error) {
         await releaseAll(tables);
