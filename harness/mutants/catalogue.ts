@@ -290,6 +290,15 @@ export const MUTANTS: readonly Mutant[] = [
     replace: '      await this.deleteTables(removed);\n      await writeManifest(this.fs, this.dir, {',
   },
   {
+    id: 'memtable-tombstone-ignored',
+    stage: '05',
+    engine: 'lsm',
+    bug: "a get looks past a delete in the memtable to the immutable memtable being flushed (`a ?? b` with a tombstone of null)",
+    file: 'lsm/lsm-store.ts',
+    find: '    let found = this.memtable.list.get(key);\n    if (found === undefined) found = this.immutable?.list.get(key);\n',
+    replace: '    const found = this.memtable.list.get(key) ?? this.immutable?.list.get(key);\n',
+  },
+  {
     id: 'split-loses-separator',
     stage: '05',
     engine: 'btree',

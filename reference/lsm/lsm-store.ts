@@ -79,7 +79,9 @@ export class LsmStore {
   async get(key: Uint8Array): Promise<Uint8Array | undefined> {
     checkKey(key, this.limits);
     this.checkOpen();
-    const found = this.memtable.list.get(key) ?? this.immutable?.list.get(key);
+    // Not `??` between the two: a tombstone is null, and must hide what the older memtable holds.
+    let found = this.memtable.list.get(key);
+    if (found === undefined) found = this.immutable?.list.get(key);
     if (found !== undefined) return found === TOMBSTONE ? undefined : copyBytes(found);
     const version = this.version;
     const candidates = [...(version.levels[0] ?? [])];

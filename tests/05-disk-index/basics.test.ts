@@ -148,3 +148,37 @@ rule('05-E07', 'a delete shadows an older value deep in the tree, through every 
   }
   expectSame(count, 6000 - deleted.size, 'the number of deep: keys a scan returns');
 });
+
+rule('05-E08', 'calls issued together take effect in the order they were made', 'Contract', async (stage) => {
+  // A small budget, so flushes, compactions or page spills happen while calls are in flight.
+  const store = await open(stage, simDisk(), { memoryBudget: 16 * KiB, paranoid: false });
+  const model = new Map<string, string>();
+  const calls: { made: string; result: Promise<Uint8Array | undefined | void>; expected: string | undefined | 'nothing' }[] = [];
+  let state = 12345;
+  const next = (n: number) => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return (state >>> 8) % n;
+  };
+  for (let i = 0; i < 3000; i++) {
+    const key = `key:${next(60)}`;
+    const roll = next(10);
+    if (roll < 4) {
+      const value = `v${i}:`.padEnd(150, '.');
+      model.set(key, value);
+      calls.push({ made: `put ${key} v${i}`, result: store.put(b(key), b(value)), expected: 'nothing' });
+    } else if (roll < 5) {
+      model.delete(key);
+      calls.push({ made: `delete ${key}`, result: store.delete(b(key)), expected: 'nothing' });
+    } else {
+      calls.push({ made: `get ${key}`, result: store.get(b(key)), expected: model.get(key) });
+    }
+  }
+  const results = await Promise.all(calls.map((call) => call.result));
+  calls.forEach((call, i) => {
+    if (call.expected === 'nothing') return;
+    const got = text(results[i] as Uint8Array | undefined);
+    const show = (v: string | undefined) => (v === undefined ? 'undefined' : v.replace(/\.+$/, ''));
+    expectTrue(got === call.expected, `3,000 calls made without awaiting (Promise.all); call ${i + 1}, ${call.made}, must see every write made before it and none made after`, `expected ${show(call.expected)}, received ${show(got)}`);
+  });
+  expectSame(await contents(store), [...model.entries()].sort(([a], [c]) => (a < c ? -1 : 1)).map(([k, v]) => `"${k}"="${v}"`), 'a scan once every call has finished');
+});
