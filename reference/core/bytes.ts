@@ -41,8 +41,10 @@ export function prefixSuccessor(prefix: Uint8Array): Uint8Array | undefined {
  * Uint8Array of more than 64 bytes gets a backing store of its own, and creating one costs
  * about a microsecond (the garbage collector tracks each); a store copies every key and value
  * it takes in and hands out, so that cost was the largest part of a put, a get and a scan
- * step. A view into the slab costs a tenth of it. The price: a small copy that lives long
- * keeps its whole slab alive — which is why only copies up to SLAB_COPY_MAX come from it.
+ * step. A view into the slab costs a tenth of it. The prices, the same as for Node's pooled
+ * Buffers: a small copy that lives long keeps its whole slab alive (so only copies up to
+ * SLAB_COPY_MAX come from it), and a copy's `.buffer` is shared — whoever writes through it
+ * or transfers it to a worker reaches other copies. Send `copy.slice()` to a worker instead.
  */
 const SLAB_BYTES = 64 * 1024;
 const SLAB_COPY_MAX = 1024;
