@@ -56,28 +56,6 @@ const MODE_FLAGS: Record<OpenMode, number> = {
   'create-new': constants.O_RDWR | constants.O_CREAT | constants.O_EXCL,
 };
 
-/**
- * Reads of a block or a page land in views of a shared 256 KiB slab (as Node's Buffer pool
- * does for small buffers): a typed array of its own costs a backing store, about a
- * microsecond each, more than the pread itself. Each read still gets bytes no other read
- * shares; a view kept long keeps its slab alive, which is why only reads up to 16 KiB use it.
- */
-const READ_SLAB_BYTES = 256 * 1024;
-const READ_SLAB_MAX = 16 * 1024;
-let readSlab = new Uint8Array(READ_SLAB_BYTES);
-let readSlabUsed = 0;
-
-function readBuffer(length: number): Uint8Array {
-  if (length > READ_SLAB_MAX) return new Uint8Array(length);
-  if (readSlabUsed + length > READ_SLAB_BYTES) {
-    readSlab = new Uint8Array(READ_SLAB_BYTES);
-    readSlabUsed = 0;
-  }
-  const buffer = readSlab.subarray(readSlabUsed, readSlabUsed + length);
-  readSlabUsed += (length + 7) & ~7;
-  return buffer;
-}
-
 /** A handle over node's FileHandle. It tracks the size itself: one writer per file. */
 class NodeFileHandle implements FileHandle {
   constructor(
@@ -91,7 +69,7 @@ class NodeFileHandle implements FileHandle {
    * thread pool costs tens of microseconds. (better-sqlite3 and LMDB's bindings do the same.)
    */
   async read(position: number, length: number): Promise<Uint8Array> {
-    const buffer = readBuffer(Math.max(0, Math.min(length, this.length - position)));
+    const buffer = new Uint8Array(Math.max(0, Math.min(length, this.length - position)));
     let done = 0;
     while (done < buffer.length) {
       const bytesRead = readSync(this.handle.fd, buffer, done, buffer.length - done, position + done);

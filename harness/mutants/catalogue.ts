@@ -43,8 +43,8 @@ export const MUTANTS: readonly Mutant[] = [
     stage: '02',
     bug: 'treats the exclusive bounds gt/lt as inclusive',
     file: 'store/scan-options.ts',
-    find: 'if (strict !== undefined) return { key: copyBytes(checkBytes(strict, exclusive)), inclusive: false };',
-    replace: 'if (strict !== undefined) return { key: copyBytes(checkBytes(strict, exclusive)), inclusive: true };',
+    find: 'if (strict !== undefined) return { key: keepBytes(checkBytes(strict, exclusive)), inclusive: false };',
+    replace: 'if (strict !== undefined) return { key: keepBytes(checkBytes(strict, exclusive)), inclusive: true };',
   },
   {
     id: 'delete-keeps-prev-link',
@@ -59,7 +59,7 @@ export const MUTANTS: readonly Mutant[] = [
     stage: '02',
     bug: "put keeps the caller's arrays instead of copies",
     file: 'store/memory-store.ts',
-    find: 'this.list.set(copyBytes(key), copyBytes(value));',
+    find: 'this.list.set(keepBytes(key), keepBytes(value));',
     replace: 'this.list.set(key, value);',
   },
   {
@@ -67,8 +67,8 @@ export const MUTANTS: readonly Mutant[] = [
     stage: '02',
     bug: "copies with bytes.slice(), which for a Node Buffer is a view, not a copy",
     file: 'core/bytes.ts',
-    find: 'export function copyBytes(bytes: Uint8Array): Uint8Array {\n',
-    replace: 'export function copyBytes(bytes: Uint8Array): Uint8Array {\n  return bytes.slice();\n',
+    find: '    if (length > SLAB_COPY_MAX) return new Uint8Array(source);\n',
+    replace: '    return source.slice();\n',
   },
   {
     id: 'limit-off-by-one',

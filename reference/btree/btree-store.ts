@@ -20,7 +20,7 @@
 
 import type { DiskStats, DiskStore, DiskStoreOptions } from '../../stages/05-disk-index/contract.ts';
 import { nodeFileSystem } from '../../stages/file-system.ts';
-import { copyBytes } from '../core/bytes.ts';
+import { keepBytes } from '../core/bytes.ts';
 import { KvError } from '../core/errors.ts';
 import { checkKey, checkValue, DEFAULT_LIMITS, type Limits } from '../store/limits.ts';
 import type { Entry } from '../store/memory-store.ts';
@@ -67,20 +67,20 @@ export class BTreeStore implements DiskStore {
 
   async get(key: Uint8Array): Promise<Uint8Array | undefined> {
     checkKey(key, this.limits);
-    const copy = copyBytes(key); // the caller may reuse its array while the get waits its turn
+    const copy = keepBytes(key); // the caller may reuse its array while the get waits its turn
     return this.run('read', () => this.tree.get(copy));
   }
 
   async put(key: Uint8Array, value: Uint8Array): Promise<void> {
     checkKey(key, this.limits);
     checkValue(value, this.limits);
-    const [k, v] = [copyBytes(key), copyBytes(value)];
+    const [k, v] = [keepBytes(key), keepBytes(value)];
     return this.run('write', () => this.tree.put(k, v));
   }
 
   async delete(key: Uint8Array): Promise<void> {
     checkKey(key, this.limits);
-    const copy = copyBytes(key);
+    const copy = keepBytes(key);
     await this.run('write', () => this.tree.delete(copy));
   }
 

@@ -11,7 +11,7 @@
 // (stage 02 allows that), but its keys are always strictly ascending (descending): each batch
 // resumes strictly after the last key returned, and every key is checked to be beyond the last.
 
-import { compareBytes, copyBytes } from '../core/bytes.ts';
+import { compareBytes, copyBytes, keepBytes } from '../core/bytes.ts';
 import type { Bound, Bounds } from '../memtable/skiplist.ts';
 import type { Entry } from '../store/memory-store.ts';
 import { type BTree, Path } from './btree.ts';
@@ -65,7 +65,7 @@ export async function readBatch(tree: BTree, bounds: Bounds, reverse: boolean, a
       const c = compareBytes(key, stop.key) * step;
       if (c > 0 || (c === 0 && !stop.inclusive)) return { entries, last, done: true };
     }
-    last = copyBytes(key);
+    last = keepBytes(key);
     const pending = tree.valueAt(leaf.data, cellAt(leaf.data, i));
     const value = pending instanceof Promise ? await pending : pending; // only overflow values wait
     entries.push({ key: copyBytes(key), value });

@@ -37,36 +37,56 @@ export function prefixSuccessor(prefix: Uint8Array): Uint8Array | undefined {
 }
 
 /**
- * Small copies are carved out of a shared 64 KiB slab, as Node's Buffer pool does. A
- * Uint8Array of more than 64 bytes gets a backing store of its own, and creating one costs
- * about a microsecond (the garbage collector tracks each); a store copies every key and value
- * it takes in and hands out, so that cost was the largest part of a put, a get and a scan
- * step. A view into the slab costs a tenth of it. The prices, the same as for Node's pooled
- * Buffers: a small copy that lives long keeps its whole slab alive (so only copies up to
- * SLAB_COPY_MAX come from it), and a copy's `.buffer` is shared — whoever writes through it
- * or transfers it to a worker reaches other copies. Send `copy.slice()` to a worker instead.
+ * Small copies are carved out of shared 64 KiB slabs, as Node's Buffer pool does. A Uint8Array
+ * of more than 64 bytes gets a backing store of its own, which costs about a microsecond (the
+ * garbage collector tracks each one): more than the rest of a get, and most of a scan step,
+ * which copies every key and value it hands out. A view into a slab costs a tenth of that.
+ *
+ * Two slabs, so that nothing a caller can reach shares memory with what the store keeps:
+ * keepBytes for what the store takes in (keys and values of a put: they live in a memtable and
+ * die together at its flush), copyBytes for what it hands out. The price, the same as for
+ * pooled Buffers: copies handed out share a `.buffer` with each other. Writing through a
+ * returned array touches only that array; transferring its `.buffer` to a worker would detach
+ * the neighbours it shares the slab with, so send `value.slice()` instead. Copies over
+ * SLAB_COPY_MAX get arrays of their own: a long-lived small copy keeps its slab alive.
  */
 const SLAB_BYTES = 64 * 1024;
 const SLAB_COPY_MAX = 1024;
-let slab = new Uint8Array(SLAB_BYTES);
-let slabUsed = 0;
+
+class Slab {
+  private bytes = new Uint8Array(SLAB_BYTES);
+  private used = 0;
+
+  copy(source: Uint8Array): Uint8Array {
+    const length = source.length;
+    if (length > SLAB_COPY_MAX) return new Uint8Array(source);
+    // A slab someone detached (by transferring a copy's buffer) has length 0: start a new one.
+    if (this.used + length > this.bytes.length) {
+      this.bytes = new Uint8Array(SLAB_BYTES);
+      this.used = 0;
+    }
+    const copy = this.bytes.subarray(this.used, this.used + length);
+    this.used += (length + 7) & ~7; // 8-byte aligned, so a view can never straddle two copies' words
+    copy.set(source);
+    return copy;
+  }
+}
+
+const outgoing = new Slab();
+const kept = new Slab();
 
 /**
- * A copy of the bytes that shares memory with nothing the caller can reach. Not
- * `bytes.slice()`: a Node Buffer overrides slice to return a view of the same memory, so a
+ * A copy for a caller (what get and scan return): writing into it never touches the store.
+ * Not `bytes.slice()`: a Node Buffer overrides slice to return a view of the same memory, so a
  * caller's Buffer would alias the store.
  */
 export function copyBytes(bytes: Uint8Array): Uint8Array {
-  const length = bytes.length;
-  if (length > SLAB_COPY_MAX) return new Uint8Array(bytes);
-  if (slabUsed + length > SLAB_BYTES) {
-    slab = new Uint8Array(SLAB_BYTES);
-    slabUsed = 0;
-  }
-  const copy = slab.subarray(slabUsed, slabUsed + length);
-  slabUsed += (length + 7) & ~7; // 8-byte aligned, so a view can never straddle two copies' words
-  copy.set(bytes);
-  return copy;
+  return outgoing.copy(bytes);
+}
+
+/** A copy for the store to keep: a key or value it takes in. Never handed to a caller. */
+export function keepBytes(bytes: Uint8Array): Uint8Array {
+  return kept.copy(bytes);
 }
 
 const encoder = new TextEncoder();

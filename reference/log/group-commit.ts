@@ -71,6 +71,20 @@ export class GroupCommit {
     if (this.failure !== undefined) throw this.failure;
   }
 
+  /** Resolves once bytes up to `end` are written, nothing in flight or failed before them; no fsync. */
+  async writtenThrough(end: number): Promise<void> {
+    while (this.contiguous < end) {
+      if (this.failure !== undefined) throw this.failure;
+      await this.progress.promise;
+    }
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Bytes [0, writtenLength) are written with no hole: what a sync started now would cover. */
+  get writtenLength(): number {
+    return this.contiguous;
+  }
+
   private syncNow(): Promise<void> {
     const target = this.contiguous;
     this.syncs++;

@@ -13,26 +13,45 @@
 import { KvError } from '../core/errors.ts';
 import { type PlacedRecord, RECORD_HEADER, readRecordAt } from './record.ts';
 
-export interface Replay {
-  records: PlacedRecord[];
+/** What a replay needs of a record: where it ends, and how much of the log was durable when it was written. */
+export interface Framed {
+  end: number;
+  syncedLength: number;
+}
+
+/** Reads the record at an offset, or says why there is none there (cut short, bad checksum…). */
+export type RecordReader<R extends Framed> = (bytes: Uint8Array, offset: number) => R | string;
+
+export interface Replay<R extends Framed = PlacedRecord> {
+  records: R[];
   /** Where the intact records end: the file is cut here when there is a torn tail. */
   validLength: number;
   /** Set when a torn tail was found: why the record at validLength is not intact. */
   tornTail?: string;
 }
 
+/** Stage 04's log: its records from offset 0. */
 export function replayLog(bytes: Uint8Array, file: string, maxEntrySize: number): Replay {
-  const records: PlacedRecord[] = [];
-  let offset = 0;
+  return replayRecords(bytes, file, 0, RECORD_HEADER, (data, offset) => readRecordAt(data, offset, maxEntrySize));
+}
+
+/**
+ * Every intact record from `start`, in order, up to the first that is not; then either a torn
+ * tail (returned) or proven damage (thrown, CORRUPT). `header` is the smallest record's size.
+ * The write-ahead log of stage 06 replays its segments with this too, with its own records.
+ */
+export function replayRecords<R extends Framed>(bytes: Uint8Array, file: string, start: number, header: number, read: RecordReader<R>): Replay<R> {
+  const records: R[] = [];
+  let offset = start;
   while (offset < bytes.length) {
-    const record = readRecordAt(bytes, offset, maxEntrySize);
+    const record = read(bytes, offset);
     if (typeof record === 'string') {
-      const proof = laterProof(bytes, offset, maxEntrySize);
+      const proof = laterProof(bytes, offset, header, read);
       if (proof !== undefined) {
         throw new KvError(
           'CORRUPT',
           `${file}: damaged record (${record}) at offset ${offset}; the intact record at offset ${proof.offset} ` +
-            `shows the log had been synced to ${proof.syncedLength}, so this record was acknowledged — refusing to skip it`,
+            `shows the log had been synced to ${proof.record.syncedLength}, so this record was acknowledged — refusing to skip it`,
         );
       }
       return { records, validLength: offset, tornTail: record };
@@ -44,10 +63,10 @@ export function replayLog(bytes: Uint8Array, file: string, maxEntrySize: number)
 }
 
 /** An intact record after `bad` written when the log was already durable beyond `bad`. */
-function laterProof(bytes: Uint8Array, bad: number, maxEntrySize: number): PlacedRecord | undefined {
-  for (let offset = bad + 1; offset + RECORD_HEADER <= bytes.length; offset++) {
-    const record = readRecordAt(bytes, offset, maxEntrySize);
-    if (typeof record !== 'string' && record.syncedLength > bad) return record;
+function laterProof<R extends Framed>(bytes: Uint8Array, bad: number, header: number, read: RecordReader<R>): { offset: number; record: R } | undefined {
+  for (let offset = bad + 1; offset + header <= bytes.length; offset++) {
+    const record = read(bytes, offset);
+    if (typeof record !== 'string' && record.syncedLength > bad) return { offset, record };
   }
   return undefined;
 }

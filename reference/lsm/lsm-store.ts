@@ -14,7 +14,7 @@
 import path from 'node:path';
 import type { DiskStats, DiskStoreOptions } from '../../stages/05-disk-index/contract.ts';
 import { nodeFileSystem, type FileSystem } from '../../stages/file-system.ts';
-import { compareBytes, copyBytes } from '../core/bytes.ts';
+import { compareBytes, copyBytes, keepBytes } from '../core/bytes.ts';
 import { KvError } from '../core/errors.ts';
 import { SkipList } from '../memtable/skiplist.ts';
 import { checkKey, checkValue, DEFAULT_LIMITS, type Limits } from '../store/limits.ts';
@@ -106,12 +106,12 @@ export class LsmStore {
   async put(key: Uint8Array, value: Uint8Array): Promise<void> {
     checkKey(key, this.limits);
     checkValue(value, this.limits);
-    await this.write(copyBytes(key), copyBytes(value));
+    await this.write(keepBytes(key), keepBytes(value));
   }
 
   async delete(key: Uint8Array): Promise<void> {
     checkKey(key, this.limits);
-    await this.write(copyBytes(key), TOMBSTONE);
+    await this.write(keepBytes(key), TOMBSTONE);
   }
 
   scan(options?: ScanOptions): AsyncIterableIterator<Entry> {

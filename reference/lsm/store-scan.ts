@@ -5,7 +5,8 @@
 // (the version and the memtables of that moment) and holds the tables it will read. It lets
 // go of them at the end, on return() (a `break` out of for-await) or on an error.
 //
-// One next() at a time: for-await never asks for the next entry before the last arrived.
+// Calls are served in order: for-await never overlaps them, but a caller may call next()
+// twice without waiting, and then the second waits for the first (as with a generator).
 
 import { copyBytes } from '../core/bytes.ts';
 import type { Entry } from '../store/memory-store.ts';
@@ -26,6 +27,8 @@ export class StoreScan implements AsyncIterableIterator<Entry> {
   private source: ScanSource | undefined;
   private finished = false;
   private left = 0;
+  /** Settles when the asynchronous call in progress does. */
+  private busy: Promise<void> | undefined;
   /** The cursor stands on an entry already returned: step past it before looking again. */
   private returnedCurrent = false;
 
@@ -39,6 +42,7 @@ export class StoreScan implements AsyncIterableIterator<Entry> {
   }
 
   next(): Promise<IteratorResult<Entry>> {
+    if (this.busy !== undefined) return this.busy.then(() => this.next());
     if (this.finished) return Promise.resolve(DONE);
     let result: IteratorResult<Entry> | Promise<IteratorResult<Entry>>;
     try {
@@ -46,10 +50,22 @@ export class StoreScan implements AsyncIterableIterator<Entry> {
     } catch (error) {
       return this.fail(error);
     }
-    return result instanceof Promise ? result.catch((error: unknown) => this.fail(error)) : Promise.resolve(result);
+    if (!(result instanceof Promise)) return Promise.resolve(result);
+    // Asynchronous (a block read, or the first call): calls made meanwhile queue behind it.
+    const guarded = result.catch((error: unknown) => this.fail(error));
+    const busy = guarded.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.busy = busy;
+    void busy.then(() => {
+      if (this.busy === busy) this.busy = undefined;
+    });
+    return guarded;
   }
 
   async return(): Promise<IteratorResult<Entry>> {
+    while (this.busy !== undefined) await this.busy;
     await this.finish();
     return DONE;
   }
@@ -57,7 +73,6 @@ export class StoreScan implements AsyncIterableIterator<Entry> {
   private async start(): Promise<IteratorResult<Entry>> {
     this.source = await this.open();
     this.left = this.source.limit;
-    if (this.finished) await releaseAll(this.source.tables); // return() came first
     return this.step(this.source.cursor);
   }
 

@@ -11,7 +11,7 @@
 
 import path from 'node:path';
 import { type FileSystem, nodeFileSystem } from '../../stages/file-system.ts';
-import { copyBytes } from '../core/bytes.ts';
+import { copyBytes, keepBytes } from '../core/bytes.ts';
 import { KvError } from '../core/errors.ts';
 import { type SyncPolicy } from '../log/group-commit.ts';
 import { LiveLog, type Location } from '../log/live-log.ts';
@@ -71,7 +71,7 @@ export class LogStore {
     const index = new SkipList<Location>();
     for (const record of replay.records) {
       if (record.type === DELETE) index.delete(record.key);
-      else index.set(copyBytes(record.key), { valueOffset: record.valueOffset, valueLength: record.value.length });
+      else index.set(keepBytes(record.key), { valueOffset: record.valueOffset, valueLength: record.value.length });
     }
     const generation = Number(LOG_NAME.exec(live)![1]);
     return new LogStore(new LiveLog(generation, live, handle, index, replay.validLength, sync), fs, dir, fullLimits, sync);
@@ -89,12 +89,12 @@ export class LogStore {
   async put(key: Uint8Array, value: Uint8Array): Promise<void> {
     checkKey(key, this.limits);
     checkValue(value, this.limits);
-    return this.track(this.append(PUT, copyBytes(key), copyBytes(value)));
+    return this.track(this.append(PUT, keepBytes(key), keepBytes(value)));
   }
 
   async delete(key: Uint8Array): Promise<void> {
     checkKey(key, this.limits);
-    return this.track(this.append(DELETE, copyBytes(key), new Uint8Array(0)));
+    return this.track(this.append(DELETE, keepBytes(key), new Uint8Array(0)));
   }
 
   /** Entries in order, each value read from the log; the scan keeps to the log it started on. */

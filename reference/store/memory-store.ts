@@ -2,7 +2,7 @@
 // It owns copies of what it is given and hands out copies, so no caller can change stored
 // bytes behind its back; it enforces the size limits before touching the list.
 
-import { copyBytes } from '../core/bytes.ts';
+import { copyBytes, keepBytes } from '../core/bytes.ts';
 import { SkipList } from '../memtable/skiplist.ts';
 import { checkKey, checkValue, DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { checkScanOptions, type ScanOptions } from './scan-options.ts';
@@ -34,7 +34,7 @@ export class MemoryStore {
     checkKey(key, this.limits);
     checkValue(value, this.limits);
     // Copy both: the caller may reuse its buffers as soon as put returns.
-    this.list.set(copyBytes(key), copyBytes(value));
+    this.list.set(keepBytes(key), keepBytes(value));
   }
 
   delete(key: Uint8Array): void {

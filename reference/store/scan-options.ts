@@ -1,7 +1,7 @@
 // Turns the scan options a caller passes (gt/gte/lt/lte/reverse/limit) into checked bounds.
 // Every store of the engine validates its options here, so all of them refuse bad input alike.
 
-import { copyBytes } from '../core/bytes.ts';
+import { keepBytes } from '../core/bytes.ts';
 import { KvError } from '../core/errors.ts';
 import type { Bound, Bounds } from '../memtable/skiplist.ts';
 
@@ -47,8 +47,8 @@ function pickBound(options: ScanOptions, exclusive: 'gt' | 'lt', inclusive: 'gte
     throw new KvError('INVALID_ARGUMENT', `scan options ${exclusive} and ${inclusive} both bound the same side; pass one`);
   }
   // Bounds are copied: a caller may reuse its array while the scan is still running.
-  if (strict !== undefined) return { key: copyBytes(checkBytes(strict, exclusive)), inclusive: false };
-  if (loose !== undefined) return { key: copyBytes(checkBytes(loose, inclusive)), inclusive: true };
+  if (strict !== undefined) return { key: keepBytes(checkBytes(strict, exclusive)), inclusive: false };
+  if (loose !== undefined) return { key: keepBytes(checkBytes(loose, inclusive)), inclusive: true };
   return undefined;
 }
 
