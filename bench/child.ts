@@ -16,6 +16,8 @@ export interface EngineRequest {
   seed: number;
   durable: boolean;
   memoryBudget: number;
+  /** Puts or gets in flight together. */
+  group: number;
   /** The folder the temp dir is made in. */
   tmp: string;
 }
@@ -47,10 +49,10 @@ export async function benchEngine(request: EngineRequest): Promise<EngineReport>
   try {
     const version = engine.version();
     let store = await engine.open(options);
-    report(await randomWrite(store, data, request.durable));
+    report(await randomWrite(store, data, request.durable, request.group));
     await store.close();
     store = await engine.open(options);
-    report(await randomRead(store, data));
+    report(await randomRead(store, data, request.group));
     report(await fullScan(store, data));
     report(await shortScan(store, data));
     await checkValues(store, data, CHECKED_VALUES);

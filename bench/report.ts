@@ -5,13 +5,15 @@ import os from 'node:os';
 import type { EngineReport } from './child.ts';
 import { KEY_SIZE, SHORT_SCAN, VALUE_SIZE } from './data.ts';
 import type { EngineName } from './engines/engine.ts';
-import { FULL_SCAN_PASSES, GROUP, WORKLOADS, type WorkloadName } from './workloads.ts';
+import { FULL_SCAN_PASSES, WORKLOADS, type WorkloadName } from './workloads.ts';
 
 export interface RunSettings {
   keys: number;
   seed: number;
   durable: boolean;
   memoryBudget: number;
+  /** Puts or gets in flight together (--group). */
+  group: number;
   baseline: EngineName;
 }
 
@@ -32,6 +34,7 @@ export interface ResultRecord {
   seed: number;
   durable: boolean;
   memoryBudget: number;
+  group: number;
   version: string;
   modeDetail: string;
   machine: Machine;
@@ -83,6 +86,7 @@ export function records(reports: readonly EngineReport[], settings: RunSettings)
         seed: settings.seed,
         durable: settings.durable,
         memoryBudget: settings.memoryBudget,
+        group: settings.group,
         version: report.version,
         modeDetail: report.mode.detail,
         machine: host,
@@ -96,7 +100,7 @@ export function markdown(reports: readonly EngineReport[], rows: readonly Result
   const host = machine();
   const number = (n: number) => Math.round(n).toLocaleString('en-US');
   const lines = [
-    `## dbkata bench: ${number(settings.keys)} keys, seed ${settings.seed}${settings.durable ? ', --durable' : ''}`,
+    `## dbkata bench: ${number(settings.keys)} keys, seed ${settings.seed}${settings.durable ? ', --durable' : ''}${settings.group === 1 ? ', --group 1' : settings.group !== 100 ? `, --group ${settings.group}` : ''}`,
     '',
     '| engine | workload | mode | ops/s or keys/s | vs LevelDB |',
     '| --- | --- | --- | ---: | ---: |',
@@ -111,8 +115,8 @@ export function markdown(reports: readonly EngineReport[], rows: readonly Result
     `Data: ${number(settings.keys)} distinct ${KEY_SIZE}-byte random keys with ${VALUE_SIZE}-byte random values, the same for every engine (seed ${settings.seed}); ` +
       `memory budget / cache ${settings.memoryBudget / 2 ** 20} MiB where the engine takes one. Each engine runs in its own process, in a fresh temp dir.`,
     '',
-    `- random-write: every key put once, in random order, ${GROUP} puts in flight (one group); timed up to and including the final durability point.`,
-    '- random-read: after a close and reopen, every key read once in shuffled order, ' + `${GROUP} gets in flight for async APIs; every value checked.`,
+    `- random-write: every key put once, in random order, ${settings.group} put${settings.group === 1 ? '' : 's'} in flight (one group); timed up to and including the final durability point.`,
+    '- random-read: after a close and reopen, every key read once in shuffled order, ' + `${settings.group} get${settings.group === 1 ? '' : 's'} in flight for async APIs; every value checked.`,
     `- full-scan: ${FULL_SCAN_PASSES} passes over the whole data set in key order, keys and values; keys per second.`,
     `- short-scan: one scan per 50 keys of data, each from a random start, ${SHORT_SCAN.min}–${SHORT_SCAN.max} entries, one after another; keys per second.`,
     '',

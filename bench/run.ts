@@ -34,7 +34,9 @@ Options:
                    (default: the dbkata engines that exist, plus the peers with --peers)
   --keys N         keys in the data set (default ${DEFAULT_KEYS})
   --seed S         the data set's seed, a whole number (default 1)
-  --durable        make every group of 100 writes durable before the next (fsync per group)
+  --durable        make every group of writes durable before the next (fsync per group)
+  --group N        puts (and gets) in flight together (default 100); --group 1 with the
+                   dbkata-wal engines times one fsync per commit, against group commit
                    instead of once at the end
   --memory MIB     memory budget / cache size in MiB, where the engine takes one (default 8)
   --json FILE      also write the results as a JSON array of records
@@ -66,6 +68,7 @@ function parse() {
         keys: { type: 'string' },
         seed: { type: 'string' },
         durable: { type: 'boolean' },
+        group: { type: 'string' },
         memory: { type: 'string' },
         json: { type: 'string' },
         tmp: { type: 'string' },
@@ -85,6 +88,7 @@ function parse() {
     keys: wholeNumber(parsed.keys, DEFAULT_KEYS, '--keys', 100),
     seed: wholeNumber(parsed.seed, 1, '--seed', 0),
     durable: parsed.durable === true,
+    group: wholeNumber(parsed.group, 100, '--group', 1),
     memoryBudget: wholeNumber(parsed.memory, 8, '--memory', 1) * 2 ** 20,
     json: parsed.json,
     tmp: parsed.tmp ?? os.tmpdir(),
@@ -142,12 +146,12 @@ async function main(): Promise<void> {
   log(`bench: ${options.keys.toLocaleString('en-US')} keys, seed ${options.seed}${options.durable ? ', --durable' : ''}: ${options.engines.map((e) => e.name).join(', ')}`);
   const reports: EngineReport[] = [];
   for (const engine of options.engines) {
-    const report = await runChild({ engine: engine.name, keys: options.keys, seed: options.seed, durable: options.durable, memoryBudget: options.memoryBudget, tmp: options.tmp });
+    const report = await runChild({ engine: engine.name, keys: options.keys, seed: options.seed, durable: options.durable, memoryBudget: options.memoryBudget, group: options.group, tmp: options.tmp });
     if (report.ok) log(`  ${engine.name} done in ${report.seconds.toFixed(1)} s`);
     else log(`  ${engine.name} FAILED: ${report.error}`);
     reports.push(report);
   }
-  const settings = { keys: options.keys, seed: options.seed, durable: options.durable, memoryBudget: options.memoryBudget, baseline: BASELINE } as const;
+  const settings = { keys: options.keys, seed: options.seed, durable: options.durable, memoryBudget: options.memoryBudget, group: options.group, baseline: BASELINE } as const;
   const rows = records(reports, settings);
   process.stdout.write(markdown(reports, rows, settings));
   if (options.json !== undefined) {

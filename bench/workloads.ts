@@ -10,8 +10,8 @@ import type { BenchStore } from './engines/engine.ts';
 export type WorkloadName = 'random-write' | 'random-read' | 'full-scan' | 'short-scan';
 export const WORKLOADS: readonly WorkloadName[] = ['random-write', 'random-read', 'full-scan', 'short-scan'];
 
-/** Puts (or gets) handed to the engine together: up to this many in flight, one durability point per group. */
-export const GROUP = 100;
+/** Puts (or gets) handed to the engine together, by default: up to this many in flight (--group). */
+export const DEFAULT_GROUP = 100;
 /** Tinybench iterations (samples) per workload, but for full-scan. */
 const CHUNKS = 20;
 /** Full scans of the whole data set, one sample each. */
@@ -51,29 +51,29 @@ function chunkRange(i: number, chunks: number, total: number): [number, number] 
 }
 
 /**
- * Writes every key once, in random key order, GROUP puts in flight at a time. Durable at the
+ * Writes every key once, in random key order, `group` puts in flight at a time. Durable at the
  * end: the last group is a durability point (the engine's flush/fsync), and it is timed. With
  * `durable`, every group is one.
  */
-export function randomWrite(store: BenchStore, data: DataSet, durable: boolean): Promise<Measurement> {
+export function randomWrite(store: BenchStore, data: DataSet, durable: boolean, group = DEFAULT_GROUP): Promise<Measurement> {
   const total = data.keys.length;
   return measure('random-write', 'ops/s', CHUNKS, async (i) => {
     const [from, to] = chunkRange(i, CHUNKS, total);
-    for (let start = from; start < to; start += GROUP) {
-      const end = Math.min(start + GROUP, to);
+    for (let start = from; start < to; start += group) {
+      const end = Math.min(start + group, to);
       await store.putGroup(data.keys.slice(start, end), data.values.slice(start, end), durable || end === total);
     }
     return to - from;
   });
 }
 
-/** Gets every key once, in a shuffled order, GROUP in flight at a time; every answer is checked. */
-export function randomRead(store: BenchStore, data: DataSet): Promise<Measurement> {
+/** Gets every key once, in a shuffled order, `group` in flight at a time; every answer is checked. */
+export function randomRead(store: BenchStore, data: DataSet, group = DEFAULT_GROUP): Promise<Measurement> {
   const total = data.readOrder.length;
   return measure('random-read', 'ops/s', CHUNKS, async (i) => {
     const [from, to] = chunkRange(i, CHUNKS, total);
-    for (let start = from; start < to; start += GROUP) {
-      const keys = data.readOrder.slice(start, Math.min(start + GROUP, to)).map((index) => data.keys[index]!);
+    for (let start = from; start < to; start += group) {
+      const keys = data.readOrder.slice(start, Math.min(start + group, to)).map((index) => data.keys[index]!);
       const values = await store.getGroup(keys);
       for (let k = 0; k < keys.length; k++) {
         if (values[k]?.length !== VALUE_SIZE) throw new Error(`random-read: get(${keys[k]!.toString('hex')}) returned ${describe(values[k])}`);

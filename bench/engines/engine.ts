@@ -1,7 +1,7 @@
 // What the bench needs from an engine: one adapter per engine (the files beside this one)
 // turns its own API into these few calls, and says in which durability mode it runs.
 
-export type EngineName = 'dbkata-log' | 'dbkata-lsm' | 'dbkata-btree' | 'leveldb' | 'lmdb' | 'sqlite';
+export type EngineName = 'dbkata-log' | 'dbkata-lsm' | 'dbkata-btree' | 'dbkata-wal-lsm' | 'dbkata-wal-btree' | 'leveldb' | 'lmdb' | 'sqlite';
 
 export interface OpenOptions {
   /** A fresh, empty directory of the bench's own; the store keeps its files there. */

@@ -29,7 +29,7 @@ function record(step: string, passed: number, failed: number, problems: string[]
   tally.failed += failed;
   tally.problems.push(...problems.map((p) => `[${step}] ${p}`));
   const mark = failed === 0 ? 'ok  ' : 'FAIL';
-  console.log(`${mark} ${step.padEnd(28)} ${passed} passed, ${failed} failed`);
+  console.log(`${mark} ${step.padEnd(34)} ${passed} passed, ${failed} failed`);
 }
 
 async function main(): Promise<number> {
@@ -83,10 +83,17 @@ async function main(): Promise<number> {
   record('mutants killed', killed, mutants.length - killed, mutants.some((m) => !m.killed) ? [mutantTable(mutants)] : []);
 
   // Real kill -9 on the real file system: recovery code, not fsync discipline (the sim does that).
-  for (const [stage, cycles] of [['03', 20], ['04', 50]] as const) {
-    const summary = await runCrash({ stage, target: 'reference', cycles, seed, workload: 'kv', conservation: false }, () => {});
+  const crashRuns = [
+    { stage: '03', cycles: 20 },
+    { stage: '04', cycles: 50 },
+    { stage: '06', cycles: 40, engine: 'lsm' },
+    { stage: '06', cycles: 40, engine: 'btree', sync: 'window' },
+  ] as const;
+  for (const run of crashRuns) {
+    const summary = await runCrash({ target: 'reference', seed, workload: 'kv', conservation: false, ...run }, () => {});
     const counts = crashTally(summary);
-    record(`kill -9 runner, stage ${stage}`, counts.passed, counts.failed, counts.failed > 0 ? [summaryLines(summary).join('\n')] : []);
+    const name = `kill -9 runner, stage ${run.stage}${'engine' in run ? ` (${run.engine})` : ''}`;
+    record(name, counts.passed, counts.failed, counts.failed > 0 ? [summaryLines(summary).join('\n')] : []);
   }
 
   if (tally.problems.length > 0) console.log(`\n${tally.problems.join('\n\n')}`);

@@ -1,11 +1,12 @@
 // The stages the crash runner can drive, behind one small interface: open the store in a
 // directory on the real file system, run a workload step the way the stage makes writes
-// durable (stage 03: apply, then save; stage 04: each put or delete is acknowledged by its
-// own promise), and read the whole content back after a crash.
+// durable (stage 03: apply, then save; stages 04 and 06: each put or delete is acknowledged
+// by its own promise), and read the whole content back after a crash.
 
 import { pathToFileURL } from 'node:url';
 import type { Stage03 } from '../../stages/03-persistence/contract.ts';
 import type { LogStore, Stage04, SyncPolicy } from '../../stages/04-append-log/contract.ts';
+import type { Stage06, SyncMode, WalStore } from '../../stages/06-wal/contract.ts';
 import type { KvStore } from '../../stages/02-ordered-map/contract.ts';
 import { nodeFileSystem } from '../../stages/file-system.ts';
 import { type TargetKind, targetFile } from '../target.ts';
@@ -25,7 +26,7 @@ export interface CrashStore {
 export interface OpenOptions {
   dir: string;
   target: TargetKind;
-  sync?: SyncPolicy;
+  sync?: string;
 }
 
 export interface StageDriver {
@@ -35,7 +36,7 @@ export interface StageDriver {
   maxBatch: number;
   canCompact: boolean;
   /** The --sync values the stage takes; none when it has no sync policy. */
-  syncPolicies: readonly SyncPolicy[];
+  syncPolicies: readonly string[];
   /** The kill comes after at most this many acknowledgements (ack or saved messages). */
   maxAcksBeforeKill: number;
   open(options: OpenOptions): Promise<CrashStore>;
@@ -91,6 +92,30 @@ const stage03: StageDriver = {
   },
 };
 
+/** A store whose puts and deletes are each acknowledged by their promise, and which can compact. */
+function perOpStore(store: LogStore | WalStore, compact: () => Promise<void>): CrashStore {
+  return {
+    async run(step, nextSeq, report) {
+      if (step.kind === 'compact') {
+        report({ type: 'compact' });
+        await compact();
+        report({ type: 'compacted' });
+        return;
+      }
+      // Called one after the other (call order is log order), awaited together (group commit).
+      const pending = numbered(step, nextSeq).map((op) => {
+        report({ type: 'begin', ...op });
+        const done = op.op === 'put' ? store.put(bytes(op.key), bytes(op.value!)) : store.delete(bytes(op.key));
+        return Promise.resolve(done).then(() => report({ type: 'ack', ...op }));
+      });
+      const failed = (await Promise.allSettled(pending)).find((result) => result.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
+    },
+    content: () => readAll(store),
+    close: () => store.close(),
+  };
+}
+
 const stage04: StageDriver = {
   id: '04',
   durability: 'per-op',
@@ -100,28 +125,29 @@ const stage04: StageDriver = {
   maxAcksBeforeKill: 120,
   async open({ dir, target, sync }) {
     const stage = await loadStage<Stage04>('04', target);
-    const store: LogStore = await stage.openStore({ dir, fs: nodeFileSystem, ...(sync === undefined ? {} : { sync }) });
-    return {
-      async run(step, nextSeq, report) {
-        if (step.kind === 'compact') {
-          report({ type: 'compact' });
-          await store.compact();
-          report({ type: 'compacted' });
-          return;
-        }
-        // Called one after the other (call order is log order), awaited together (group commit).
-        const pending = numbered(step, nextSeq).map((op) => {
-          report({ type: 'begin', ...op });
-          const done = op.op === 'put' ? store.put(bytes(op.key), bytes(op.value!)) : store.delete(bytes(op.key));
-          return Promise.resolve(done).then(() => report({ type: 'ack', ...op }));
-        });
-        const failed = (await Promise.allSettled(pending)).find((result) => result.status === 'rejected');
-        if (failed !== undefined) throw failed.reason;
-      },
-      content: () => readAll(store),
-      close: () => store.close(),
-    };
+    const store = await stage.openStore({ dir, fs: nodeFileSystem, ...(sync === undefined ? {} : { sync: sync as SyncPolicy }) });
+    return perOpStore(store, () => store.compact());
   },
 };
 
-export const DRIVERS: Readonly<Record<string, StageDriver>> = { '03': stage03, '04': stage04 };
+/**
+ * Stage 06: the write-ahead log in front of the index (KATA_ENGINE picks the reference's).
+ * A small budget and log, so the index flushes and the log checkpoints within a cycle; the
+ * workload's compact step is an explicit checkpoint. kill -9 keeps the page cache, so even
+ * sync 'window' must keep every write it acknowledged.
+ */
+const stage06: StageDriver = {
+  id: '06',
+  durability: 'per-op',
+  maxBatch: 4,
+  canCompact: true,
+  syncPolicies: ['commit', 'window'],
+  maxAcksBeforeKill: 150,
+  async open({ dir, target, sync }) {
+    const stage = await loadStage<Stage06>('06', target);
+    const store = await stage.openStore({ dir, fs: nodeFileSystem, memoryBudget: 64 * 1024, checkpointBytes: 8 * 1024, ...(sync === undefined ? {} : { sync: sync as SyncMode }) });
+    return perOpStore(store, () => store.checkpoint());
+  },
+};
+
+export const DRIVERS: Readonly<Record<string, StageDriver>> = { '03': stage03, '04': stage04, '06': stage06 };

@@ -1,9 +1,8 @@
 // The crash runner's command line: its flags, their checks, --help, and the command that
 // replays a run.
 
-import type { SyncPolicy } from '../../stages/04-append-log/contract.ts';
 import { parseArgs, seedFlag, UsageError } from '../cli/args.ts';
-import { findStage } from '../stages.ts';
+import { ENGINES, type Engine, findStage } from '../stages.ts';
 import type { TargetKind } from '../target.ts';
 import { DRIVERS } from './drivers.ts';
 import { randomSeed } from './random.ts';
@@ -16,7 +15,9 @@ export interface CrashOptions {
   seed: number;
   /** Where the run's directory is made; the system's temporary directory when not given. */
   dir?: string;
-  sync?: SyncPolicy;
+  sync?: string;
+  /** From stage 05 on: the reference engine (KATA_ENGINE) the run drives. */
+  engine?: Engine;
   workload: string;
   /** Check the workload's invariant over the whole store (the bank's total; stage 07 on). */
   conservation: boolean;
@@ -29,13 +30,15 @@ kills the child with SIGKILL at a seeded moment, reopens the store and checks th
 acknowledged write is there and nothing else is; then again, on the same directory.
 
 options:
-  --stage NN          the stage to drive: 03 or 04 (default 04)
+  --stage NN          the stage to drive: 03, 04 or 06 (default 04)
+  --engine E          stage 06: the reference's index, lsm (default) or btree
   --target T          learner (your stages/NN-slug/index.ts, the default) or reference
   --cycles N          kill-and-recover cycles (default 20)
   --seed S            the run's seed (default: KATA_SEED, else a new one; printed)
   --dir PATH          make the run's directory under PATH (default: the system's temp
                       directory); removed at the end unless a problem was found
-  --sync always|batch stage 04's sync policy (default: the store's own default)
+  --sync MODE         stage 04: always or batch; stage 06: commit or window
+                      (default: the store's own)
   --workload kv|bank  kv (default): puts and deletes over 40 keys.
                       bank: transfers between accounts, each written as two puts
   --conservation      with --workload bank: also check that the balances add up (needs
@@ -55,7 +58,7 @@ kill -9 is not a power loss: the written pages stay in the kernel's page cache, 
 checks recovery logic, never fsync discipline (the stage suites' simulated disk does that).
 See docs/crash-runner.md.`;
 
-const VALUE_FLAGS = ['stage', 'target', 'cycles', 'seed', 'dir', 'sync', 'workload'];
+const VALUE_FLAGS = ['stage', 'target', 'cycles', 'seed', 'dir', 'sync', 'workload', 'engine'];
 const SWITCHES = ['help', 'conservation'];
 
 /** The options, or 'help'. Throws UsageError on a bad flag. */
@@ -85,6 +88,11 @@ export function parseCrashArgs(argv: readonly string[]): CrashOptions | 'help' {
       ? `stage ${stage.id} has no sync policy: drop --sync`
       : `--sync must be ${driver.syncPolicies.join(' or ')}, got "${sync}"`);
   }
+  const engine = text('engine');
+  if (engine !== undefined) {
+    if (stage.engines === undefined) throw new UsageError(`stage ${stage.id} has one engine: drop --engine`);
+    if (!(ENGINES as readonly string[]).includes(engine)) throw new UsageError(`--engine must be ${ENGINES.join(' or ')}, got "${engine}"`);
+  }
   const workloadName = text('workload') ?? 'kv';
   const workload = findWorkload(workloadName);
   if (workload === undefined) throw new UsageError(`--workload must be ${Object.keys(WORKLOADS).join(' or ')}, got "${workloadName}"`);
@@ -102,7 +110,8 @@ export function parseCrashArgs(argv: readonly string[]): CrashOptions | 'help' {
     cycles,
     seed: seedFlag(flags, randomSeed),
     ...(dir === undefined ? {} : { dir }),
-    ...(sync === undefined ? {} : { sync: sync as SyncPolicy }),
+    ...(sync === undefined ? {} : { sync }),
+    ...(engine === undefined ? {} : { engine: engine as Engine }),
     workload: workload.name,
     conservation,
   };
@@ -111,6 +120,7 @@ export function parseCrashArgs(argv: readonly string[]): CrashOptions | 'help' {
 /** The command that runs these options again, seed included. */
 export function replayCommand(options: CrashOptions): string {
   const parts = ['npx tsx harness/crash.ts', `--stage ${options.stage}`, `--target ${options.target}`, `--cycles ${options.cycles}`, `--seed ${options.seed}`];
+  if (options.engine !== undefined) parts.push(`--engine ${options.engine}`);
   if (options.sync !== undefined) parts.push(`--sync ${options.sync}`);
   parts.push(`--workload ${options.workload}`);
   if (options.conservation) parts.push('--conservation');

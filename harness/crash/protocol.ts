@@ -4,7 +4,6 @@
 // never lost with the process: the parent reads it from the pipe afterwards.
 
 import { writeSync } from 'node:fs';
-import type { SyncPolicy } from '../../stages/04-append-log/contract.ts';
 import type { TargetKind } from '../target.ts';
 
 /** One write of the workload. Keys and values are ASCII text, stored as their bytes. */
@@ -37,7 +36,8 @@ export interface ChildConfig {
   stage: string;
   target: TargetKind;
   dir: string;
-  sync?: SyncPolicy;
+  /** The stage's sync policy or mode, one of its driver's syncPolicies. */
+  sync?: string;
   workload: string;
   seed: number;
   cycle: number;

@@ -29,6 +29,8 @@ const tail = (output: string) => (output.trim() === '' ? '' : `\n  its output en
 
 export async function runCrash(options: CrashOptions, print: (line: string) => void): Promise<CrashSummary> {
   const driver = DRIVERS[options.stage]!;
+  // The child processes inherit it, and the checks in this process use the same engine.
+  if (options.engine !== undefined) process.env.KATA_ENGINE = options.engine;
   const workload = findWorkload(options.workload)!;
   const parent = options.dir ?? tmpdir();
   mkdirSync(parent, { recursive: true });

@@ -18,10 +18,11 @@
 // disagree, so the store stops: that call rejects with the error, every later one with CLOSED,
 // and reopening recovers the last flush. Damage found by a read (get, scan) only fails that read.
 
-import type { DiskStats, DiskStore, DiskStoreOptions } from '../../stages/05-disk-index/contract.ts';
+import type { DiskStats, DiskStore } from '../../stages/05-disk-index/contract.ts';
 import { nodeFileSystem } from '../../stages/file-system.ts';
 import { keepBytes } from '../core/bytes.ts';
 import { KvError } from '../core/errors.ts';
+import type { EngineOptions } from '../store/engine-options.ts';
 import { checkKey, checkValue, DEFAULT_LIMITS, type Limits } from '../store/limits.ts';
 import type { Entry } from '../store/memory-store.ts';
 import { checkScanOptions, type ScanOptions } from '../store/scan-options.ts';
@@ -52,9 +53,10 @@ export class BTreeStore implements DiskStore {
     private readonly tree: BTree,
     private readonly limits: Limits,
     private readonly paranoid: boolean,
+    private readonly beforeDurable: (() => Promise<void>) | undefined,
   ) {}
 
-  static async open({ dir, fs = nodeFileSystem, limits = {}, memoryBudget = DEFAULT_BUDGET, paranoid = false }: DiskStoreOptions): Promise<BTreeStore> {
+  static async open({ dir, fs = nodeFileSystem, limits = {}, memoryBudget = DEFAULT_BUDGET, paranoid = false, beforeDurable }: EngineOptions): Promise<BTreeStore> {
     const fullLimits = { ...DEFAULT_LIMITS, ...limits };
     if (fullLimits.maxKeySize > MAX_KEY_SIZE) {
       throw new KvError('INVALID_ARGUMENT', `maxKeySize ${fullLimits.maxKeySize} is too large: a B+tree page holds keys of up to ${MAX_KEY_SIZE} bytes`);
@@ -62,7 +64,7 @@ export class BTreeStore implements DiskStore {
     if (!(memoryBudget > 0)) throw new KvError('INVALID_ARGUMENT', `memoryBudget must be a positive number of bytes, got ${String(memoryBudget)}`);
     await createDirectory(fs, dir);
     const { pager, meta } = await Pager.open(fs, dir, memoryBudget);
-    return new BTreeStore(new BTree(pager, meta.root, meta.height, meta.keys), fullLimits, paranoid);
+    return new BTreeStore(new BTree(pager, meta.root, meta.height, meta.keys), fullLimits, paranoid, beforeDurable);
   }
 
   async get(key: Uint8Array): Promise<Uint8Array | undefined> {
@@ -91,7 +93,13 @@ export class BTreeStore implements DiskStore {
   }
 
   flush(): Promise<void> {
-    return this.run('flush', () => this.tree.commit());
+    return this.run('flush', () => this.commit());
+  }
+
+  /** A commit, after the write-ahead log in front of us (if any) is durable: log before data. */
+  private async commit(): Promise<void> {
+    await this.beforeDurable?.();
+    await this.tree.commit();
   }
 
   async stats(): Promise<DiskStats> {
@@ -122,7 +130,7 @@ export class BTreeStore implements DiskStore {
     this.closing ??= this.lock.exclusive(async () => {
       try {
         // A store stopped by an error has nothing it can flush; that error was reported already.
-        if (this.failure === undefined) await this.tree.commit();
+        if (this.failure === undefined) await this.commit();
       } catch (error) {
         this.failure ??= error;
         throw error;

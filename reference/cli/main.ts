@@ -1,6 +1,7 @@
 // `npm start`: the reference engine as a REPL on stdin and stdout, on a data directory that
-// survives restarts (the stage 04 log store: every write is durable when it answers OK).
-// Prompts and a banner only when a person is typing; piped input gets answers only.
+// survives restarts. By default the full engine of stage 06: the LSM tree behind its
+// write-ahead log, every OK durable. Prompts and a banner only when a person is typing;
+// piped input gets answers only.
 
 import path from 'node:path';
 import type { SyncPolicy } from '../log/group-commit.ts';
@@ -8,7 +9,8 @@ import { HELP_LINES } from '../repl/help.ts';
 import { Session } from '../repl/session.ts';
 import { runSession } from '../repl/stream.ts';
 import { LogStore } from '../store/log-store.ts';
-import { stage as stage05 } from '../stages/05.ts';
+import { openEngine as openIndex } from '../stages/05.ts';
+import { WalStore } from '../wal/wal-store.ts';
 
 const USAGE = `usage: npm start [-- options]
 
@@ -17,65 +19,89 @@ it without a terminal:  printf 'put a 1\\nget a\\n' | npm start --silent
 
 options:
   --dir PATH      data directory (default ./data; created if missing)
-  --engine E      log (default: the stage 04 log store, every OK durable), or the stage 05
-                  index engines lsm or btree (writes durable at flush and exit; stage 06
-                  puts a write-ahead log in front of them)
+  --engine E      lsm (default) or btree: the stage 05 index behind the stage 06 write-ahead
+                  log; or log, the stage 04 log store
+  --sync MODE     lsm and btree: commit (default; every OK is durable, concurrent writes share
+                  an fsync) or window (OK once written, durable within --window ms);
+                  log: batch (default) or always
+  --window MS     the window of --sync window (default 10)
+  --no-wal        lsm and btree without the log: writes durable at flush, checkpoint and exit
   --memory MIB    memory budget of the lsm and btree engines (default 8)
-  --sync MODE     batch (default: concurrent writes share an fsync) or always
   --no-timings    do not append the elapsed time to answers
   --help          this text
 
 ${HELP_LINES.join('\n')}`;
 
-async function main(argv: string[]): Promise<number> {
-  let dir = 'data';
-  let timings = true;
-  let sync: SyncPolicy = 'batch';
-  let engine = 'log';
-  let memoryMiB = 8;
+interface Options {
+  dir: string;
+  engine: 'lsm' | 'btree' | 'log';
+  sync: string | undefined;
+  windowMs: number;
+  wal: boolean;
+  memoryBudget: number;
+  timings: boolean;
+}
+
+/** The options, or the message that refuses them. */
+function parseOptions(argv: string[]): Options | string {
+  const options: Options = { dir: 'data', engine: 'lsm', sync: undefined, windowMs: 10, wal: true, memoryBudget: 8 * 2 ** 20, timings: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--help' || arg === '-h') {
-      console.log(USAGE);
-      return 0;
-    } else if (arg === '--no-timings') {
-      timings = false;
-    } else if (arg === '--dir' && argv[i + 1] !== undefined) {
-      dir = argv[++i]!;
-    } else if (arg === '--engine' && ['log', 'lsm', 'btree'].includes(argv[i + 1] ?? '')) {
-      engine = argv[++i]!;
-    } else if (arg === '--memory' && Number(argv[i + 1]) > 0) {
-      memoryMiB = Number(argv[++i]);
-    } else if (arg === '--sync' && (argv[i + 1] === 'batch' || argv[i + 1] === 'always')) {
-      sync = argv[++i] as SyncPolicy;
-    } else {
-      console.error(`unknown option ${arg}\n\n${USAGE}`);
-      return 2;
-    }
+    const value = argv[i + 1];
+    if (arg === '--no-timings') options.timings = false;
+    else if (arg === '--no-wal') options.wal = false;
+    else if (arg === '--dir' && value !== undefined) options.dir = argv[++i]!;
+    else if (arg === '--engine' && (value === 'lsm' || value === 'btree' || value === 'log')) options.engine = argv[++i] as Options['engine'];
+    else if (arg === '--memory' && Number(value) > 0) options.memoryBudget = Number(argv[++i]) * 2 ** 20;
+    else if (arg === '--window' && Number(value) >= 0) options.windowMs = Number(argv[++i]);
+    else if (arg === '--sync' && value !== undefined) options.sync = argv[++i];
+    else return `unknown option ${arg}${value !== undefined && arg?.startsWith('--') ? ` ${value}` : ''}`;
   }
-  let store: Awaited<ReturnType<typeof openEngine>>;
+  const modes = options.engine === 'log' ? ['batch', 'always'] : ['commit', 'window'];
+  if (options.sync !== undefined && !modes.includes(options.sync)) return `--sync ${options.sync}: the ${options.engine} engine takes ${modes.join(' or ')}`;
+  return options;
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  const options = parseOptions(argv);
+  if (typeof options === 'string') {
+    console.error(`${options}\n\n${USAGE}`);
+    return 2;
+  }
+  let store: Awaited<ReturnType<typeof openStore>>;
   try {
-    store = await openEngine(engine, dir, sync, memoryMiB * 1024 * 1024);
+    store = await openStore(options);
   } catch (error) {
-    console.error(`cannot open the store in ${path.resolve(dir)}: ${(error as Error).message}`);
+    console.error(`cannot open the store in ${path.resolve(options.dir)}: ${(error as Error).message}`);
     return 1;
   }
   const interactive = process.stdin.isTTY === true;
   if (interactive) {
-    console.log(`dbkata reference engine (${engine}) — ${path.resolve(dir)}`);
+    console.log(`dbkata reference engine (${describe(options)}) — ${path.resolve(options.dir)}`);
     console.log('Type help for the commands, exit to leave.');
   }
-  const session = new Session(store, { timings });
+  const session = new Session(store, { timings: options.timings });
   await runSession(session, { input: process.stdin, output: process.stdout, ...(interactive ? { prompt: '> ' } : {}) });
   await store.close();
   return 0;
 }
 
-/** The store behind the REPL: the stage 04 log, or a stage 05 engine. */
-async function openEngine(engine: string, dir: string, sync: SyncPolicy, memoryBudget: number) {
-  if (engine === 'log') return LogStore.open({ dir, sync });
+function describe({ engine, wal, sync, windowMs }: Options): string {
+  if (engine === 'log') return `stage 04 log, sync ${sync ?? 'batch'}`;
+  if (!wal) return `${engine}, no write-ahead log`;
+  return `${engine} + write-ahead log, sync ${sync === 'window' ? `window ${windowMs} ms` : 'commit'}`;
+}
+
+/** The store behind the REPL: the stage 04 log, a stage 05 index, or one behind the stage 06 log. */
+async function openStore({ dir, engine, sync, windowMs, wal, memoryBudget }: Options) {
+  if (engine === 'log') return LogStore.open({ dir, sync: (sync ?? 'batch') as SyncPolicy });
   process.env.KATA_ENGINE = engine;
-  return stage05.openStore({ dir, memoryBudget });
+  if (!wal) return openIndex({ dir, memoryBudget });
+  return WalStore.open({ dir, memoryBudget, sync: sync === 'window' ? 'window' : 'commit', syncWindowMs: windowMs }, openIndex);
 }
 
 main(process.argv.slice(2)).then((code) => {

@@ -12,11 +12,12 @@
 // which always holds a prefix of the store's history.
 
 import path from 'node:path';
-import type { DiskStats, DiskStoreOptions } from '../../stages/05-disk-index/contract.ts';
+import type { DiskStats } from '../../stages/05-disk-index/contract.ts';
 import { nodeFileSystem, type FileSystem } from '../../stages/file-system.ts';
 import { compareBytes, copyBytes, keepBytes } from '../core/bytes.ts';
 import { KvError } from '../core/errors.ts';
 import { SkipList } from '../memtable/skiplist.ts';
+import type { EngineOptions } from '../store/engine-options.ts';
 import { checkKey, checkValue, DEFAULT_LIMITS, type Limits } from '../store/limits.ts';
 import type { Entry } from '../store/memory-store.ts';
 import { checkScanOptions, type ScanOptions } from '../store/scan-options.ts';
@@ -59,9 +60,10 @@ export class LsmStore {
     private readonly paranoid: boolean,
     private version: Version,
     private nextFileNumber: number,
+    private readonly beforeDurable: (() => Promise<void>) | undefined,
   ) {}
 
-  static async open({ dir, fs = nodeFileSystem, limits = {}, memoryBudget = DEFAULT_BUDGET, paranoid = false }: DiskStoreOptions): Promise<LsmStore> {
+  static async open({ dir, fs = nodeFileSystem, limits = {}, memoryBudget = DEFAULT_BUDGET, paranoid = false, beforeDurable }: EngineOptions): Promise<LsmStore> {
     await createDirectory(fs, dir);
     const manifestPath = path.join(dir, MANIFEST);
     const bytes = await readIfExists(fs, manifestPath);
@@ -73,7 +75,7 @@ export class LsmStore {
       state.levels.map((tables) => Promise.all(tables.map(async (meta) => new Table(await TableReader.open(fs, path.join(dir, tableName(meta.number)), meta, cache))))),
     );
     await removeLeftovers(fs, dir, new Set(levels.flat().map((t) => tableName(t.meta.number))));
-    return new LsmStore(fs, dir, { ...DEFAULT_LIMITS, ...limits }, cache, memtableBytes, paranoid, new Version(levels), state.nextFileNumber);
+    return new LsmStore(fs, dir, { ...DEFAULT_LIMITS, ...limits }, cache, memtableBytes, paranoid, new Version(levels), state.nextFileNumber, beforeDurable);
   }
 
   async get(key: Uint8Array): Promise<Uint8Array | undefined> {
@@ -206,6 +208,7 @@ export class LsmStore {
   private async flushImmutable(): Promise<void> {
     const immutable = this.immutable!;
     try {
+      await this.beforeDurable?.(); // a write-ahead log first: the table must not get ahead of it
       const builder = new TableBuilder(this.fs, path.join(this.dir, tableName(this.nextFileNumber)), this.nextFileNumber++);
       for (const [key, cell] of immutable.list.entries()) builder.add(key, cell);
       const meta = await builder.finish();

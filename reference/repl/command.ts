@@ -29,6 +29,7 @@ export type Command =
   | { kind: 'compact' }
   | { kind: 'stats' }
   | { kind: 'flush' }
+  | { kind: 'checkpoint' }
   | { kind: 'empty' };
 
 /** A line the parser refuses, with the 1-based column (JavaScript string index + 1) at fault. */

@@ -99,6 +99,7 @@ export function formatCommand(command: Command): string {
     case 'compact':
     case 'stats':
     case 'flush':
+    case 'checkpoint':
       return command.kind;
     case 'empty':
       return '';

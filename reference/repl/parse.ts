@@ -19,9 +19,10 @@ const EXTENSIONS: Record<string, Command> = {
   compact: { kind: 'compact' },
   stats: { kind: 'stats' },
   flush: { kind: 'flush' },
+  checkpoint: { kind: 'checkpoint' },
 };
 
-/** `extensions: false` keeps to stage 01's protocol, where compact, stats and flush are unknown words. */
+/** `extensions: false` keeps to stage 01's protocol, where compact, stats, flush and checkpoint are unknown words. */
 export function parseCommand(line: string, extensions = true): Command {
   const reader = new LineReader(line);
   if (reader.atEnd() || /^[ \t\r]*#/.test(line)) return { kind: 'empty' };

@@ -24,12 +24,13 @@ export interface KeyValueStore {
   stats?(): Promise<object>;
   /** Stage 05 on: make every write so far durable. */
   flush?(): Promise<void>;
+  checkpoint?(): Promise<void>;
 }
 
 export interface SessionOptions {
   /** Append the time each store command took, as in `OK (0.1ms)`. Off in tests. */
   timings?: boolean;
-  /** Accept the reference's commands beyond stage 01 (compact, stats, flush). Default true. */
+  /** Accept the reference's commands beyond stage 01 (compact, stats, flush, checkpoint). Default true. */
   extensions?: boolean;
 }
 
@@ -115,6 +116,11 @@ export class Session {
         await this.store.flush();
         return { lines: ['OK'] };
       }
+      case 'checkpoint': {
+        if (this.store.checkpoint === undefined) return { lines: ['ERR checkpoint needs a write-ahead log (stage 06): start with --engine lsm or btree'] };
+        await this.store.checkpoint();
+        return { lines: ['OK'] };
+      }
       case 'empty':
         return { lines: [] };
     }
@@ -122,7 +128,7 @@ export class Session {
 }
 
 function isStoreCommand(command: Command): boolean {
-  return ['put', 'get', 'del', 'scan', 'count', 'compact', 'flush'].includes(command.kind);
+  return ['put', 'get', 'del', 'scan', 'count', 'compact', 'flush', 'checkpoint'].includes(command.kind);
 }
 
 /** Stats as "name: value" lines; a list of files as one line per file, nested objects flattened. */

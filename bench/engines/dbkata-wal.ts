@@ -1,0 +1,28 @@
+// dbkata-wal-lsm and dbkata-wal-btree: the reference's stage 06 store, the write-ahead log in
+// front of each index, with sync 'commit': every put resolves once its record is fsynced, and
+// the puts in flight together share one fsync (group commit). `--group 1` makes that one
+// fsync per put. Opened as the stage 06 tests open it, through reference/stages/06.ts.
+
+import { DbkataBenchStore } from './dbkata-store.ts';
+import type { BenchEngine, EngineName } from './engine.ts';
+
+function walEngine(name: EngineName, kataEngine: 'lsm' | 'btree'): BenchEngine {
+  return {
+    name,
+    peer: false,
+    missing: () => undefined,
+    version: () => `reference, stage 06 (KATA_ENGINE=${kataEngine})`,
+    mode: () => ({
+      mode: 'WAL, fsync per put (group commit)',
+      detail: "stage 06 openStore, sync 'commit': every put resolves after its log record is fsynced; the puts in flight together share one fsync",
+    }),
+    async open({ dir, memoryBudget }) {
+      process.env.KATA_ENGINE = kataEngine;
+      const { stage } = await import('../../reference/stages/06.ts');
+      return new DbkataBenchStore(await stage.openStore({ dir, memoryBudget, sync: 'commit' }));
+    },
+  };
+}
+
+export const dbkataWalLsm = walEngine('dbkata-wal-lsm', 'lsm');
+export const dbkataWalBtree = walEngine('dbkata-wal-btree', 'btree');

@@ -1,0 +1,263 @@
+// The write-ahead log in front of an index (the LSM tree or the B+tree): every put and delete
+// is appended to the log and applied to the index when it is called; it is acknowledged once
+// its record is durable ('commit') or written ('window', with an fsync within the window).
+//
+//   put ─┬─▶ log segment: [seq 42: put k v]  ──group commit fsync──▶ acknowledged
+//        └─▶ index (memtable / pages)  ──later, on its own──▶ disk, but only after
+//                                         beforeDurable() has synced the log ("log before data")
+//
+// Recovery opens the index (its last durable state, never ahead of the log) and replays the
+// log over it. Replaying a record the index already holds changes nothing, so the log only has
+// to reach back to the index's state; a checkpoint makes the index durable and deletes the
+// segments before it.
+
+import path from 'node:path';
+import type { Entry, ScanOptions } from '../../stages/02-ordered-map/contract.ts';
+import type { DiskStore } from '../../stages/05-disk-index/contract.ts';
+import type { SyncMode, WalStats, WalStore as WalStoreContract, WalStoreOptions } from '../../stages/06-wal/contract.ts';
+import { nodeFileSystem, type FileSystem } from '../../stages/file-system.ts';
+import { KvError } from '../core/errors.ts';
+import type { EngineOptions } from '../store/engine-options.ts';
+import { checkKey, checkValue, DEFAULT_LIMITS, type Limits } from '../store/limits.ts';
+import { createDirectory } from '../storage/directory.ts';
+import { Segment, segmentName } from './segment.ts';
+import { DELETE, encodeWalRecord, PUT } from './wal-record.ts';
+import { recoverLog } from './wal-recovery.ts';
+
+/** Opens the index the log sits in front of (the LSM tree or the B+tree), with the log's hook. */
+export type OpenEngine = (options: EngineOptions) => Promise<DiskStore>;
+
+const DEFAULT_WINDOW_MS = 10;
+const DEFAULT_CHECKPOINT_BYTES = 4 * 1024 * 1024;
+
+export class WalStore implements WalStoreContract {
+  /** Segments a running checkpoint has left behind: deleted once the index covers them. */
+  private older: Segment[] = [];
+  /** Whole segments found at open before the live one (a checkpoint was cut short): the next checkpoint deletes them too. */
+  private earlier: { number: number; bytes: number }[] = [];
+  private checkpointing: Promise<void> | undefined;
+  private windowTimer: ReturnType<typeof setTimeout> | undefined;
+  private failure: unknown;
+  private closed = false;
+  private checkpoints = 0;
+
+  private constructor(
+    private readonly engine: DiskStore,
+    private readonly fs: FileSystem,
+    private readonly dir: string,
+    private readonly limits: Limits,
+    private readonly mode: SyncMode,
+    private readonly windowMs: number,
+    private readonly checkpointBytes: number,
+    private live: Segment,
+    private nextSeq: number,
+    private lastNumber: number,
+  ) {}
+
+  static async open(options: WalStoreOptions, openEngine: OpenEngine): Promise<WalStore> {
+    const { dir, fs = nodeFileSystem, sync = 'commit', syncWindowMs = DEFAULT_WINDOW_MS, checkpointBytes = DEFAULT_CHECKPOINT_BYTES } = options;
+    if (sync !== 'commit' && sync !== 'window') throw new KvError('INVALID_ARGUMENT', `sync must be 'commit' or 'window', got ${JSON.stringify(sync)}`);
+    if (!(syncWindowMs >= 0)) throw new KvError('INVALID_ARGUMENT', `syncWindowMs must be a number of milliseconds >= 0, got ${String(syncWindowMs)}`);
+    if (!(checkpointBytes > 0)) throw new KvError('INVALID_ARGUMENT', `checkpointBytes must be a positive number, got ${String(checkpointBytes)}`);
+    const limits = { ...DEFAULT_LIMITS, ...options.limits };
+    await createDirectory(fs, dir);
+    // The hook is bound once the store exists; while the log replays, the records are on disk already.
+    let store: WalStore | undefined;
+    const engine = await openEngine({ ...options, fs, beforeDurable: () => store?.syncAll() ?? Promise.resolve() });
+    try {
+      const recovered = await recoverLog(fs, dir, limits.maxKeySize + limits.maxValueSize, (record) =>
+        record.type === PUT ? engine.put(record.key, record.value) : engine.delete(record.key),
+      );
+      const live =
+        recovered.live === undefined
+          ? await WalStore.firstSegment(fs, dir, recovered.lastNumber + 1, recovered.nextSeq)
+          : await Segment.reopen(fs, dir, recovered.live.number, recovered.live.validLength);
+      store = new WalStore(engine, fs, dir, limits, sync, syncWindowMs, checkpointBytes, live, recovered.nextSeq, live.number);
+      store.earlier = recovered.earlier;
+      return store;
+    } catch (error) {
+      await engine.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private static async firstSegment(fs: FileSystem, dir: string, number: number, firstSeq: number): Promise<Segment> {
+    const segment = await Segment.create(fs, dir, number);
+    const header = segment.start(firstSeq);
+    segment.follow(fs.syncDir(dir));
+    await header;
+    await segment.sync.durableThrough(segment.end); // the header and the directory entry
+    return segment;
+  }
+
+  async get(key: Uint8Array): Promise<Uint8Array | undefined> {
+    this.checkOpen();
+    return this.engine.get(key);
+  }
+
+  scan(options?: ScanOptions): AsyncIterable<Entry> {
+    this.checkOpen();
+    return this.engine.scan(options);
+  }
+
+  put(key: Uint8Array, value: Uint8Array): Promise<void> {
+    checkKey(key, this.limits);
+    checkValue(value, this.limits);
+    return this.write(PUT, key, value);
+  }
+
+  delete(key: Uint8Array): Promise<void> {
+    checkKey(key, this.limits);
+    return this.write(DELETE, key, new Uint8Array(0));
+  }
+
+  /** Every write made before the call becomes durable: one fsync, shared with whoever waits. */
+  async flush(): Promise<void> {
+    this.checkOpen();
+    await this.guard(this.syncAll());
+  }
+
+  checkpoint(): Promise<void> {
+    this.checkOpen();
+    return this.guard(this.startCheckpoint());
+  }
+
+  async stats(): Promise<WalStats> {
+    this.checkOpen();
+    const stats = await this.engine.stats();
+    const segments = [...this.earlier.map((s) => ({ number: s.number, end: s.bytes })), ...this.older, this.live].map((s) => ({ name: segmentName(s.number), bytes: s.end }));
+    const logBytes = segments.reduce((sum, s) => sum + s.bytes, 0);
+    return { ...stats, files: [...stats.files, ...segments], logBytes, checkpoints: this.checkpoints, detail: { ...stats.detail, logSyncs: this.live.sync.syncs } };
+  }
+
+  /**
+   * Waits for a checkpoint in flight, makes the log durable, closes the index and the log. A
+   * store stopped by an error still closes its index (which then cannot flush past the log,
+   * as the hook fails) and rejects with that error.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.windowTimer);
+    try {
+      await this.checkpointing?.catch(() => undefined);
+      if (this.failure === undefined) await this.guard(this.syncAll());
+    } finally {
+      await this.engine.close().catch((error: unknown) => this.stop(error));
+      for (const segment of [...this.older, this.live]) await segment.handle.close().catch(() => undefined);
+    }
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /**
+   * Logs and applies one write. Its record and sequence number are reserved before the first
+   * await, and the index applies it at once: log order, index order and call order agree, and
+   * a get made after this call sees it.
+   */
+  private async write(type: typeof PUT | typeof DELETE, key: Uint8Array, value: Uint8Array): Promise<void> {
+    this.checkOpen();
+    const live = this.live;
+    const record = encodeWalRecord({ type, seq: this.nextSeq++, key, value, syncedLength: live.sync.syncedLength });
+    const { end, written } = live.append(record);
+    const applied = type === PUT ? this.engine.put(key, value) : this.engine.delete(key);
+    await this.guard(settleBoth(written, applied));
+    if (this.mode === 'commit') await this.guard(live.sync.durableThrough(end));
+    else {
+      await this.guard(live.sync.writtenThrough(end));
+      this.windowTimer ??= setTimeout(() => {
+        this.windowTimer = undefined;
+        this.syncAll().catch((error: unknown) => this.stop(error));
+      }, this.windowMs);
+    }
+    if (this.logBytes() >= this.checkpointBytes && this.checkpointing === undefined) {
+      this.startCheckpoint().catch(() => undefined); // in the background; a failure stops the store
+    }
+  }
+
+  /** Everything logged so far made durable: the live segment's fsync waits for the older ones. */
+  private syncAll(): Promise<void> {
+    return this.live.sync.durableThrough(this.live.end);
+  }
+
+  private logBytes(): number {
+    return this.earlier.reduce((sum, s) => sum + s.bytes, this.older.reduce((sum, s) => sum + s.end, this.live.end));
+  }
+
+  /** One checkpoint at a time; a second call while one runs waits for it and runs another. */
+  private startCheckpoint(): Promise<void> {
+    const run = (this.checkpointing ?? Promise.resolve()).catch(() => undefined).then(() => this.runCheckpoint());
+    const tracked = run.finally(() => {
+      if (this.checkpointing === tracked) this.checkpointing = undefined;
+    });
+    this.checkpointing = tracked;
+    return this.guard(tracked);
+  }
+
+  /**
+   * 1. a new segment takes the writes from now on (the switch is synchronous);
+   * 2. the old segments' records become durable (the new segment's first fsync waits for it);
+   * 3. the index makes its state durable: it holds every record of the old segments;
+   * 4. only then are the old segments deleted — a crash before leaves them to be replayed.
+   */
+  private async runCheckpoint(): Promise<void> {
+    // An automatic checkpoint that close() overtook: close syncs the log, which is all it needs.
+    if (this.closed && this.failure === undefined) return;
+    this.checkOpen();
+    const next = await Segment.create(this.fs, this.dir, ++this.lastNumber);
+    // From here to the first await, one synchronous step: the switch. Every write made before
+    // it is in `old`, every later one in `next`, and the header names the first of those.
+    const old = this.live;
+    const header = this.guard(next.start(this.nextSeq));
+    const oldDurable = old.sync.durableThrough(old.end);
+    next.follow(Promise.all([oldDurable, this.fs.syncDir(this.dir)]).then(() => undefined));
+    this.older.push(old);
+    this.live = next;
+    header.catch(() => undefined); // a failure has stopped the store; the checkpoint ends below
+    oldDurable.catch(() => undefined);
+    await header;
+    await this.guard(oldDurable);
+    await this.engine.flush(); // the index now holds, durably, every record of the older segments
+    const gone = this.older;
+    const earlier = this.earlier;
+    this.older = [];
+    this.earlier = [];
+    for (const segment of gone) await segment.handle.close();
+    for (const number of [...earlier.map((s) => s.number), ...gone.map((s) => s.number)]) {
+      await this.fs.unlink(path.join(this.dir, segmentName(number)));
+    }
+    await this.fs.syncDir(this.dir);
+    this.checkpoints++;
+  }
+
+  /** After an I/O error the store stops: what reached the disk is known only after a reopen. */
+  private checkOpen(): void {
+    if (this.closed) throw new KvError('CLOSED', 'the store is closed');
+    if (this.failure !== undefined) {
+      const cause = this.failure instanceof Error ? this.failure.message : String(this.failure);
+      throw new KvError('CLOSED', `the store stopped after an error (${cause}); reopen it`);
+    }
+  }
+
+  private stop(error: unknown): void {
+    this.failure ??= error;
+    clearTimeout(this.windowTimer);
+  }
+
+  /** Awaits `work`; a failure of it stops the store. */
+  private async guard<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      this.stop(error);
+      throw error;
+    }
+  }
+}
+
+/** Waits for both; the first failure wins, and neither is left unobserved. */
+async function settleBoth(a: Promise<void>, b: Promise<void>): Promise<void> {
+  const [x, y] = await Promise.allSettled([a, b]);
+  if (x.status === 'rejected') throw x.reason;
+  if (y.status === 'rejected') throw y.reason;
+}
+
