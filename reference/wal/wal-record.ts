@@ -1,15 +1,18 @@
-// The write-ahead log's bytes: a segment header, then records, each one put or delete with its
-// sequence number, framed by lengths and guarded by a CRC-32.
+// The write-ahead log's bytes: a segment header, then records, each one write (or the commit of
+// a transaction's writes) with its sequence number, framed by lengths and guarded by a CRC-32.
 //
 //   segment header                          record
 //   0   8  magic "DBKWAL01"                 0   4  CRC-32 of bytes 4 .. end of the record
-//   8   8  first record's sequence number   4   1  type: 1 = put, 2 = delete
+//   8   8  first record's sequence number   4   1  type (below)
 //   16  4  CRC-32 of bytes 0..16            5   8  sequence number
 //                                           13  8  synced length of the segment when written
 //                                           21  4  key length
 //                                           25  4  value length (0 for a delete)
 //                                           29  …  key, then value
 //
+// Types: 1 put, 2 delete — a write that stands alone; 3 put, 4 delete inside a transaction,
+// whose records are appended together and closed by 5, its commit: recovery applies them only
+// when it reads the commit record, so a crash never exposes half a transaction.
 // The sequence number is the record's place in the store's history: one more than the record
 // before it, across segments too, so a lost record or segment shows as a gap. The synced
 // length proves damage in the middle apart from a torn tail (reference/log/recover.ts).
@@ -20,13 +23,18 @@ export const SEGMENT_HEADER = 20;
 export const RECORD_HEADER = 29;
 export const PUT = 1;
 export const DELETE = 2;
+export const TX_PUT = 3;
+export const TX_DELETE = 4;
+export const COMMIT = 5;
+
+export type RecordType = typeof PUT | typeof DELETE | typeof TX_PUT | typeof TX_DELETE | typeof COMMIT;
 const MAGIC = new TextEncoder().encode('DBKWAL01');
 
 export interface WalRecord {
-  type: typeof PUT | typeof DELETE;
+  type: RecordType;
   seq: number;
   key: Uint8Array;
-  /** Empty for a delete. */
+  /** Empty for a delete and a commit. */
   value: Uint8Array;
   syncedLength: number;
 }
@@ -75,14 +83,14 @@ export function readWalRecordAt(bytes: Uint8Array, offset: number, maxEntrySize:
   const type = view.getUint8(4);
   const keyLength = view.getUint32(21, true);
   const valueLength = view.getUint32(25, true);
-  if (type !== PUT && type !== DELETE) return `unknown record type ${type}`;
+  if (type < PUT || type > COMMIT) return `unknown record type ${type}`;
   if (keyLength + valueLength > maxEntrySize) return `a record of ${keyLength + valueLength} bytes is larger than any the store writes`;
   const end = offset + RECORD_HEADER + keyLength + valueLength;
   if (end > bytes.length) return `a record of ${end - offset} bytes is cut off by the end of the file`;
   if (view.getUint32(0, true) !== crc32(bytes.subarray(offset + 4, end))) return 'checksum mismatch';
   const keyStart = offset + RECORD_HEADER;
   return {
-    type,
+    type: type as RecordType,
     seq: Number(view.getBigUint64(5, true)),
     syncedLength: Number(view.getBigUint64(13, true)),
     key: bytes.subarray(keyStart, keyStart + keyLength),

@@ -14,7 +14,7 @@ import type { FileSystem } from '../../stages/file-system.ts';
 import { KvError } from '../core/errors.ts';
 import { replayRecords } from '../log/recover.ts';
 import { segmentName, segmentNumbers } from './segment.ts';
-import { type PlacedWalRecord, RECORD_HEADER, readSegmentHeader, readWalRecordAt, SEGMENT_HEADER } from './wal-record.ts';
+import { COMMIT, type PlacedWalRecord, RECORD_HEADER, readSegmentHeader, readWalRecordAt, SEGMENT_HEADER, TX_DELETE, TX_PUT } from './wal-record.ts';
 
 interface ReadSegment {
   number: number;
@@ -57,12 +57,13 @@ export async function recoverLog(fs: FileSystem, dir: string, maxEntrySize: numb
       break;
     }
     checkSequence(segment);
+    closeTransactions(segment);
     const endsHere = segment.tornTail !== undefined && !isLast;
     if (endsHere) await cutOffAfter(fs, dir, maxEntrySize, numbers, i + 1, segment, `${segment.tornTail} at offset ${segment.validLength}`);
     // Durable before a single record is applied: after a kill -9 these bytes may sit only in the
     // page cache, and the index may write state of its own while the log replays.
     await makeDurable(fs, segment.file, segment.validLength);
-    for (const record of segment.records) await apply(record);
+    await applyCommitted(segment.records, apply);
     nextSeq = segment.firstSeq + segment.records.length;
     live = { number: segment.number, validLength: segment.validLength };
     kept.push({ number: segment.number, bytes: segment.validLength });
@@ -82,6 +83,38 @@ async function readSegment(fs: FileSystem, dir: string, number: number, maxEntry
   }
   const replay = replayRecords(bytes, file, SEGMENT_HEADER, RECORD_HEADER, (data, offset) => readWalRecordAt(data, offset, maxEntrySize));
   return { number, file, firstSeq, records: replay.records, validLength: replay.validLength, tornTail: replay.tornTail };
+}
+
+/**
+ * A transaction's records are appended in one write and closed by a COMMIT record. Records of
+ * one that has no commit yet at the end of a segment were never acknowledged: they join the
+ * torn tail. A plain write between a transaction's records and its commit cannot happen.
+ */
+function closeTransactions(segment: ReadSegment): void {
+  let open = -1; // index of the first record of the transaction being read
+  segment.records.forEach((record, i) => {
+    const inTransaction = record.type === TX_PUT || record.type === TX_DELETE;
+    if (inTransaction && open === -1) open = i;
+    else if (record.type === COMMIT) open = -1;
+    else if (!inTransaction && open !== -1) throw corrupt(segment.file, record.offset, 'a write stands between the records of a transaction and its commit record');
+  });
+  if (open === -1) return;
+  const first = segment.records[open]!;
+  segment.records = segment.records.slice(0, open);
+  segment.validLength = first.offset;
+  segment.tornTail = `a transaction's records without their commit record, from sequence number ${first.seq}`;
+}
+
+/** Applies the writes of the records, a transaction's only when its commit record comes. */
+async function applyCommitted(records: readonly PlacedWalRecord[], apply: (record: PlacedWalRecord) => Promise<void>): Promise<void> {
+  let transaction: PlacedWalRecord[] = [];
+  for (const record of records) {
+    if (record.type === TX_PUT || record.type === TX_DELETE) transaction.push(record);
+    else if (record.type === COMMIT) {
+      for (const write of transaction) await apply(write);
+      transaction = [];
+    } else await apply(record);
+  }
 }
 
 function checkSequence(segment: ReadSegment): void {

@@ -21,8 +21,14 @@ import type { EngineOptions } from '../store/engine-options.ts';
 import { checkKey, checkValue, DEFAULT_LIMITS, type Limits } from '../store/limits.ts';
 import { createDirectory } from '../storage/directory.ts';
 import { Segment, segmentName } from './segment.ts';
-import { DELETE, encodeWalRecord, PUT } from './wal-record.ts';
+import { COMMIT, DELETE, encodeWalRecord, PUT, type RecordType, TX_DELETE, TX_PUT } from './wal-record.ts';
 import { recoverLog } from './wal-recovery.ts';
+
+/** One write of a commit: a put, or a delete when there is no value. */
+export interface Write {
+  key: Uint8Array;
+  value: Uint8Array | undefined;
+}
 
 /** Opens the index the log sits in front of (the LSM tree or the B+tree), with the log's hook. */
 export type OpenEngine = (options: EngineOptions) => Promise<DiskStore>;
@@ -66,7 +72,7 @@ export class WalStore implements WalStoreContract {
     const engine = await openEngine({ ...options, fs, beforeDurable: () => store?.syncAll() ?? Promise.resolve() });
     try {
       const recovered = await recoverLog(fs, dir, limits.maxKeySize + limits.maxValueSize, (record) =>
-        record.type === PUT ? engine.put(record.key, record.value) : engine.delete(record.key),
+        record.type === PUT || record.type === TX_PUT ? engine.put(record.key, record.value) : engine.delete(record.key),
       );
       const live =
         recovered.live === undefined
@@ -103,12 +109,12 @@ export class WalStore implements WalStoreContract {
   put(key: Uint8Array, value: Uint8Array): Promise<void> {
     checkKey(key, this.limits);
     checkValue(value, this.limits);
-    return this.write(PUT, key, value);
+    return this.commitWrites([{ key, value }]);
   }
 
   delete(key: Uint8Array): Promise<void> {
     checkKey(key, this.limits);
-    return this.write(DELETE, key, new Uint8Array(0));
+    return this.commitWrites([{ key, value: undefined }]);
   }
 
   /** Every write made before the call becomes durable: one fsync, shared with whoever waits. */
@@ -150,17 +156,19 @@ export class WalStore implements WalStoreContract {
   }
 
   /**
-   * Logs and applies one write. Its record and sequence number are reserved before the first
-   * await, and the index applies it at once: log order, index order and call order agree, and
-   * a get made after this call sees it.
+   * Logs and applies writes, as one atomic unit: one write is one record; several (a
+   * transaction, stage 07) are TX records closed by a COMMIT record, in one append. Records and
+   * sequence numbers are reserved before the first await, and the index applies the writes at
+   * once: log order, index order and call order agree, and a get made after this call sees them.
+   * (Keys and values are checked by the caller.)
    */
-  private async write(type: typeof PUT | typeof DELETE, key: Uint8Array, value: Uint8Array): Promise<void> {
+  async commitWrites(writes: readonly Write[]): Promise<void> {
     this.checkOpen();
+    if (writes.length === 0) return;
     const live = this.live;
-    const record = encodeWalRecord({ type, seq: this.nextSeq++, key, value, syncedLength: live.sync.syncedLength });
-    const { end, written } = live.append(record);
-    const applied = type === PUT ? this.engine.put(key, value) : this.engine.delete(key);
-    await this.guard(settleBoth(written, applied));
+    const { end, written } = live.append(this.encode(writes, live.sync.syncedLength));
+    const applied = Promise.all(writes.map((w) => (w.value === undefined ? this.engine.delete(w.key) : this.engine.put(w.key, w.value))));
+    await this.guard(settleBoth(written, applied.then(() => undefined)));
     if (this.mode === 'commit') await this.guard(live.sync.durableThrough(end));
     else {
       await this.guard(live.sync.writtenThrough(end));
@@ -172,6 +180,15 @@ export class WalStore implements WalStoreContract {
     if (this.logBytes() >= this.checkpointBytes && this.checkpointing === undefined) {
       this.startCheckpoint().catch(() => undefined); // in the background; a failure stops the store
     }
+  }
+
+  private encode(writes: readonly Write[], syncedLength: number): Uint8Array {
+    const record = (type: RecordType, key: Uint8Array, value: Uint8Array) => encodeWalRecord({ type, seq: this.nextSeq++, key, value, syncedLength });
+    const empty = new Uint8Array(0);
+    if (writes.length === 1) return record(writes[0]!.value === undefined ? DELETE : PUT, writes[0]!.key, writes[0]!.value ?? empty);
+    const records = writes.map((w) => record(w.value === undefined ? TX_DELETE : TX_PUT, w.key, w.value ?? empty));
+    records.push(record(COMMIT, empty, empty));
+    return Buffer.concat(records);
   }
 
   /** Everything logged so far made durable: the live segment's fsync waits for the older ones. */
