@@ -1,7 +1,7 @@
 // `npm start`: the reference engine as a REPL on stdin and stdout, on a data directory that
-// survives restarts. By default the full engine of stage 06: the LSM tree behind its
-// write-ahead log, every OK durable. Prompts and a banner only when a person is typing;
-// piped input gets answers only.
+// survives restarts. By default the full engine: the LSM tree behind its write-ahead log,
+// with transactions (BEGIN, COMMIT, ROLLBACK), every OK durable. Prompts and a banner only
+// when a person is typing; piped input gets answers only.
 
 import path from 'node:path';
 import type { SyncPolicy } from '../log/group-commit.ts';
@@ -10,7 +10,7 @@ import { Session } from '../repl/session.ts';
 import { runSession } from '../repl/stream.ts';
 import { LogStore } from '../store/log-store.ts';
 import { openEngine as openIndex } from '../stages/05.ts';
-import { WalStore } from '../wal/wal-store.ts';
+import { TxStore } from '../txn/txn-store.ts';
 
 const USAGE = `usage: npm start [-- options]
 
@@ -96,12 +96,12 @@ function describe({ engine, wal, sync, windowMs }: Options): string {
   return `${engine} + write-ahead log, sync ${sync === 'window' ? `window ${windowMs} ms` : 'commit'}`;
 }
 
-/** The store behind the REPL: the stage 04 log, a stage 05 index, or one behind the stage 06 log. */
+/** The store behind the REPL: the stage 04 log, a stage 05 index, or one behind the stage 06 log with stage 07's transactions. */
 async function openStore({ dir, engine, sync, windowMs, wal, memoryBudget }: Options) {
   if (engine === 'log') return LogStore.open({ dir, sync: (sync ?? 'batch') as SyncPolicy });
   process.env.KATA_ENGINE = engine;
   if (!wal) return openIndex({ dir, memoryBudget });
-  return WalStore.open({ dir, memoryBudget, sync: sync === 'window' ? 'window' : 'commit', syncWindowMs: windowMs }, openIndex);
+  return TxStore.open({ dir, memoryBudget, sync: sync === 'window' ? 'window' : 'commit', syncWindowMs: windowMs }, openIndex);
 }
 
 main(process.argv.slice(2)).then((code) => {

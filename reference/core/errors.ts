@@ -8,7 +8,9 @@ export type ErrorCode =
   /** A file failed its checks; the message names the file and the offset. */
   | 'CORRUPT'
   /** The store was closed, or a failed write left it unable to promise durability. */
-  | 'CLOSED';
+  | 'CLOSED'
+  /** A transaction's commit was refused by its isolation level; it changed nothing and may be retried. */
+  | 'CONFLICT';
 
 export class KvError extends Error {
   constructor(

@@ -25,6 +25,18 @@ export interface KeyValueStore {
   /** Stage 05 on: make every write so far durable. */
   flush?(): Promise<void>;
   checkpoint?(): Promise<void>;
+  /** Stage 07 on. */
+  begin?(): StoreTransaction;
+}
+
+/** A transaction: the store's reads and writes, then commit or rollback. */
+export interface StoreTransaction {
+  get(key: Uint8Array): Promise<Uint8Array | undefined>;
+  put(key: Uint8Array, value: Uint8Array): Promise<void>;
+  delete(key: Uint8Array): Promise<void>;
+  scan(options?: ScanOptions): AsyncIterable<Entry>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
 }
 
 export interface SessionOptions {
@@ -42,6 +54,8 @@ interface Answer {
 
 export class Session {
   private isClosed = false;
+  /** The transaction BEGIN opened: reads and writes go to it until COMMIT or ROLLBACK. */
+  private transaction: StoreTransaction | undefined;
 
   constructor(
     private readonly store: KeyValueStore,
@@ -57,8 +71,10 @@ export class Session {
     const started = performance.now();
     try {
       const command = parseCommand(line, this.options.extensions !== false);
+      // A staged write touches no disk: "OK (staged)" says it all, without a time.
+      const staged = this.transaction !== undefined && (command.kind === 'put' || command.kind === 'del');
       const answer = await this.run(command);
-      const timed = this.options.timings === true && isStoreCommand(command);
+      const timed = this.options.timings === true && isStoreCommand(command) && !staged;
       return finish(answer, timed ? performance.now() - started : undefined);
     } catch (error) {
       if (error instanceof ParseError) return [`ERR column ${error.column}: ${error.message}`];
@@ -70,18 +86,18 @@ export class Session {
   private async run(command: Command): Promise<Answer> {
     switch (command.kind) {
       case 'put':
-        await this.store.put(command.key, command.value);
-        return { lines: ['OK'] };
+        await this.target.put(command.key, command.value);
+        return { lines: [this.transaction === undefined ? 'OK' : 'OK (staged)'] };
       case 'get': {
-        const value = await this.store.get(command.key);
+        const value = await this.target.get(command.key);
         return { lines: [value === undefined ? '(not found)' : formatValue(value)] };
       }
       case 'del':
-        await this.store.delete(command.key);
-        return { lines: ['OK'] };
+        await this.target.delete(command.key);
+        return { lines: [this.transaction === undefined ? 'OK' : 'OK (staged)'] };
       case 'scan': {
         const lines: string[] = [];
-        for await (const entry of this.store.scan(rangeToScanOptions(command.range))) {
+        for await (const entry of this.target.scan(rangeToScanOptions(command.range))) {
           lines.push(`${formatKey(entry.key)} ${formatValue(entry.value)}`);
         }
         return { lines, count: lines.length };
@@ -99,9 +115,7 @@ export class Session {
       case 'begin':
       case 'commit':
       case 'rollback':
-        return {
-          lines: [`ERR ${command.kind.toUpperCase()} is not available until stage 07 (transactions)`],
-        };
+        return this.transactionCommand(command.kind);
       case 'compact': {
         if (this.store.compact === undefined) return { lines: ['ERR compact needs a store with a log (stage 04)'] };
         await this.store.compact();
@@ -125,10 +139,34 @@ export class Session {
         return { lines: [] };
     }
   }
+
+  /** Reads and writes go to the open transaction, if any. */
+  private get target(): KeyValueStore | StoreTransaction {
+    return this.transaction ?? this.store;
+  }
+
+  private async transactionCommand(kind: 'begin' | 'commit' | 'rollback'): Promise<Answer> {
+    if (this.store.begin === undefined) return { lines: [`ERR ${kind.toUpperCase()} is not available until stage 07 (transactions)`] };
+    const open = this.transaction;
+    if (kind === 'begin') {
+      if (open !== undefined) return { lines: ['ERR a transaction is already open: COMMIT or ROLLBACK it first'] };
+      this.transaction = this.store.begin();
+      return { lines: ['OK'] };
+    }
+    if (open === undefined) return { lines: [`ERR no transaction is open: BEGIN one first`] };
+    this.transaction = undefined;
+    try {
+      await (kind === 'commit' ? open.commit() : open.rollback());
+    } catch (error) {
+      if (error instanceof KvError && error.code === 'CONFLICT') return { lines: [`ERR CONFLICT: ${error.message}`] };
+      throw error;
+    }
+    return { lines: ['OK'] };
+  }
 }
 
 function isStoreCommand(command: Command): boolean {
-  return ['put', 'get', 'del', 'scan', 'count', 'compact', 'flush', 'checkpoint'].includes(command.kind);
+  return ['put', 'get', 'del', 'scan', 'count', 'compact', 'flush', 'checkpoint', 'commit'].includes(command.kind);
 }
 
 /** Stats as "name: value" lines; a list of files as one line per file, nested objects flattened. */
