@@ -1,8 +1,8 @@
-// The bank workload: six accounts of 100 each, and transfers between them, each written as
-// two puts (debit, then credit). Before transactions (stage 07) a crash between the two puts
-// leaves half a transfer, so the total is not checked; each balance must still be one the
-// account was acknowledged with. From stage 07 a transfer becomes one transaction and the
-// total (`invariant`) must never change.
+// The bank workload: six accounts of 100 each, and transfers between them, each one step of
+// two puts (debit, then credit). Before transactions (stage 07) the two are separate writes and
+// a crash between them leaves half a transfer, so the total is not checked; each balance must
+// still be one the account was acknowledged with. From stage 07 a step is one transaction and
+// the total (`invariant`) must never change.
 
 import type { Step, Workload } from './workload.ts';
 
@@ -24,16 +24,14 @@ export function conservationProblems(observed: ReadonlyMap<string, string>): str
 
 export const bankWorkload: Workload = {
   name: 'bank',
-  summary: `${ACCOUNTS.length} accounts of ${OPENING_BALANCE}; transfers written as two puts (debit, credit)`,
+  summary: `${ACCOUNTS.length} accounts of ${OPENING_BALANCE}; transfers of two puts (debit, credit), one transaction from stage 07`,
   rule: 'any-acknowledged',
   invariantFrom: '07',
   invariant: conservationProblems,
   *steps({ rng, cycle, initial }) {
     let n = 0;
-    const write = (account: string, amount: number): Step => ({
-      kind: 'writes',
-      ops: [{ op: 'put', key: account, value: `${amount} c${cycle}.${n++}` }],
-    });
+    const put = (account: string, amount: number) => ({ op: 'put' as const, key: account, value: `${amount} c${cycle}.${n++}` });
+    const write = (account: string, amount: number): Step => ({ kind: 'writes', ops: [put(account, amount)] });
     const balances = new Map<string, number>();
     // Open the accounts that do not exist yet: the first cycle, or one killed while opening.
     for (const account of ACCOUNTS) {
@@ -47,8 +45,7 @@ export const bankWorkload: Workload = {
       const amount = Math.min(1 + rng.int(20), balances.get(from)!);
       balances.set(from, balances.get(from)! - amount);
       balances.set(to, balances.get(to)! + amount);
-      yield write(from, balances.get(from)!);
-      yield write(to, balances.get(to)!);
+      yield { kind: 'writes', ops: [put(from, balances.get(from)!), put(to, balances.get(to)!)] };
     }
   },
 };

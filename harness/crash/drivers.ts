@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import type { Stage03 } from '../../stages/03-persistence/contract.ts';
 import type { LogStore, Stage04, SyncPolicy } from '../../stages/04-append-log/contract.ts';
 import type { Stage06, SyncMode, WalStore } from '../../stages/06-wal/contract.ts';
+import type { Stage07 } from '../../stages/07-transactions/contract.ts';
 import type { KvStore } from '../../stages/02-ordered-map/contract.ts';
 import { nodeFileSystem } from '../../stages/file-system.ts';
 import { type TargetKind, targetFile } from '../target.ts';
@@ -150,4 +151,37 @@ const stage06: StageDriver = {
   },
 };
 
-export const DRIVERS: Readonly<Record<string, StageDriver>> = { '03': stage03, '04': stage04, '06': stage06 };
+/**
+ * Stage 07: as stage 06, but each step's writes are one transaction — all acknowledged when its
+ * commit resolves, and after a kill all there or none (the bank's transfers keep the total).
+ */
+const stage07: StageDriver = {
+  ...stage06,
+  id: '07',
+  async open({ dir, target, sync }) {
+    const stage = await loadStage<Stage07>('07', target);
+    const store = await stage.openStore({ dir, fs: nodeFileSystem, memoryBudget: 64 * 1024, checkpointBytes: 8 * 1024, ...(sync === undefined ? {} : { sync: sync as SyncMode }) });
+    return {
+      async run(step, nextSeq, report) {
+        if (step.kind === 'compact') {
+          report({ type: 'compact' });
+          await store.checkpoint();
+          report({ type: 'compacted' });
+          return;
+        }
+        const ops = numbered(step, nextSeq);
+        const tx = store.begin();
+        for (const op of ops) {
+          report({ type: 'begin', ...op });
+          await (op.op === 'put' ? tx.put(bytes(op.key), bytes(op.value!)) : tx.delete(bytes(op.key)));
+        }
+        await tx.commit();
+        for (const op of ops) report({ type: 'ack', ...op });
+      },
+      content: () => readAll(store),
+      close: () => store.close(),
+    };
+  },
+};
+
+export const DRIVERS: Readonly<Record<string, StageDriver>> = { '03': stage03, '04': stage04, '06': stage06, '07': stage07 };

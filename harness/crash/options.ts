@@ -30,14 +30,14 @@ kills the child with SIGKILL at a seeded moment, reopens the store and checks th
 acknowledged write is there and nothing else is; then again, on the same directory.
 
 options:
-  --stage NN          the stage to drive: 03, 04 or 06 (default 04)
-  --engine E          stage 06: the reference's index, lsm (default) or btree
+  --stage NN          the stage to drive: 03, 04, 06 or 07 (default 04)
+  --engine E          stages 06 and 07: the reference's index, lsm (default) or btree
   --target T          learner (your stages/NN-slug/index.ts, the default) or reference
   --cycles N          kill-and-recover cycles (default 20)
   --seed S            the run's seed (default: KATA_SEED, else a new one; printed)
   --dir PATH          make the run's directory under PATH (default: the system's temp
                       directory); removed at the end unless a problem was found
-  --sync MODE         stage 04: always or batch; stage 06: commit or window
+  --sync MODE         stage 04: always or batch; stages 06, 07: commit or window
                       (default: the store's own)
   --workload kv|bank  kv (default): puts and deletes over 40 keys.
                       bank: transfers between accounts, each written as two puts

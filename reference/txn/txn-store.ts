@@ -159,7 +159,9 @@ export class TxStore implements TxStoreContract {
    */
   async commit(writes: readonly Write[], tx: TxImpl | undefined): Promise<void> {
     let ts = 0;
-    const durable = await this.commits.run(async () => {
+    // Wrapped in an object: an async function returning the promise itself would make the
+    // Serial wait for the fsync, and commits could no longer share one.
+    const { durable } = await this.commits.run(async () => {
       this.checkOpen();
       if (tx !== undefined) this.validate(writes, tx);
       const before = new Map<Write, Uint8Array | undefined>();
@@ -167,7 +169,7 @@ export class TxStore implements TxStoreContract {
       ts = ++this.clock;
       for (const write of writes) this.versions.record(write.key, ts, write.value, before.get(write));
       this.pending.add(ts);
-      return this.wal.commitWrites(writes);
+      return { durable: this.wal.commitWrites(writes) };
     });
     try {
       await durable;

@@ -57,14 +57,14 @@ export async function recoverLog(fs: FileSystem, dir: string, maxEntrySize: numb
       break;
     }
     checkSequence(segment);
-    closeTransactions(segment);
+    const complete = closeTransactions(segment);
     const endsHere = segment.tornTail !== undefined && !isLast;
     if (endsHere) await cutOffAfter(fs, dir, maxEntrySize, numbers, i + 1, segment, `${segment.tornTail} at offset ${segment.validLength}`);
     // Durable before a single record is applied: after a kill -9 these bytes may sit only in the
     // page cache, and the index may write state of its own while the log replays.
     await makeDurable(fs, segment.file, segment.validLength);
     await applyCommitted(segment.records, apply);
-    nextSeq = segment.firstSeq + segment.records.length;
+    nextSeq = segment.firstSeq + complete;
     live = { number: segment.number, validLength: segment.validLength };
     kept.push({ number: segment.number, bytes: segment.validLength });
     if (endsHere) break;
@@ -87,10 +87,11 @@ async function readSegment(fs: FileSystem, dir: string, number: number, maxEntry
 
 /**
  * A transaction's records are appended in one write and closed by a COMMIT record. Records of
- * one that has no commit yet at the end of a segment were never acknowledged: they join the
- * torn tail. A plain write between a transaction's records and its commit cannot happen.
+ * one that has no commit at the end of a segment were never acknowledged: they join the torn
+ * tail (the file is cut before them; applyCommitted never applies them). A plain write between
+ * a transaction's records and its commit cannot happen. Returns how many records stay.
  */
-function closeTransactions(segment: ReadSegment): void {
+function closeTransactions(segment: ReadSegment): number {
   let open = -1; // index of the first record of the transaction being read
   segment.records.forEach((record, i) => {
     const inTransaction = record.type === TX_PUT || record.type === TX_DELETE;
@@ -98,14 +99,14 @@ function closeTransactions(segment: ReadSegment): void {
     else if (record.type === COMMIT) open = -1;
     else if (!inTransaction && open !== -1) throw corrupt(segment.file, record.offset, 'a write stands between the records of a transaction and its commit record');
   });
-  if (open === -1) return;
+  if (open === -1) return segment.records.length;
   const first = segment.records[open]!;
-  segment.records = segment.records.slice(0, open);
   segment.validLength = first.offset;
   segment.tornTail = `a transaction's records without their commit record, from sequence number ${first.seq}`;
+  return open;
 }
 
-/** Applies the writes of the records, a transaction's only when its commit record comes. */
+/** Applies the writes of the records, a transaction's only when its commit record comes: one without it never is. */
 async function applyCommitted(records: readonly PlacedWalRecord[], apply: (record: PlacedWalRecord) => Promise<void>): Promise<void> {
   let transaction: PlacedWalRecord[] = [];
   for (const record of records) {
