@@ -29,6 +29,8 @@ export class Segment {
   readonly sync: GroupCommit;
   /** What must be durable before this segment's first fsync (see follow). */
   private previous: Promise<void> | undefined;
+  /** Settles once every write of the older segments is written (see followWrites). */
+  writtenBefore: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly number: number,
@@ -72,6 +74,15 @@ export class Segment {
   follow(previous: Promise<void>): void {
     previous.catch(() => undefined); // observed by the first fsync, if one ever runs; the store stops on it there
     this.previous = previous;
+  }
+
+  /**
+   * A write here is "written" for sync 'window' only once every write of the older segments is:
+   * otherwise a failed write in the old segment would cut off one acknowledged in this one.
+   */
+  followWrites(previous: Promise<void>): void {
+    previous.catch(() => undefined); // observed by the acknowledgements that wait for it
+    this.writtenBefore = previous;
   }
 
   /** Reserves room for `bytes` at the end (synchronously: log order is call order) and writes them there. */

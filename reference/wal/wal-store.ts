@@ -45,6 +45,7 @@ export class WalStore implements WalStoreContract {
   private windowTimer: ReturnType<typeof setTimeout> | undefined;
   private failure: unknown;
   private closed = false;
+  private closing: Promise<void> | undefined;
   private checkpoints = 0;
 
   private constructor(
@@ -71,9 +72,16 @@ export class WalStore implements WalStoreContract {
     let store: WalStore | undefined;
     const engine = await openEngine({ ...options, fs, beforeDurable: () => store?.syncAll() ?? Promise.resolve() });
     try {
-      const recovered = await recoverLog(fs, dir, limits.maxKeySize + limits.maxValueSize, (record) =>
-        record.type === PUT || record.type === TX_PUT ? engine.put(record.key, record.value) : engine.delete(record.key),
-      );
+      // Frames are bounded by the file, not by this open's limits: a smaller limit must not turn
+      // an acknowledged record into a torn tail. The index refuses an oversized one instead.
+      const recovered = await recoverLog(fs, dir, Number.MAX_SAFE_INTEGER, async (record) => {
+        try {
+          await (record.type === PUT || record.type === TX_PUT ? engine.put(record.key, record.value) : engine.delete(record.key));
+        } catch (error) {
+          if (!(error instanceof KvError) || (error.code !== 'KEY_TOO_LARGE' && error.code !== 'VALUE_TOO_LARGE')) throw error;
+          throw new KvError('INVALID_ARGUMENT', `the log holds a write (sequence number ${record.seq}) beyond this open's limits: ${error.message}; open with the limits it was written with`);
+        }
+      });
       const live =
         recovered.live === undefined
           ? await WalStore.firstSegment(fs, dir, recovered.lastNumber + 1, recovered.nextSeq)
@@ -106,13 +114,13 @@ export class WalStore implements WalStoreContract {
     return this.engine.scan(options);
   }
 
-  put(key: Uint8Array, value: Uint8Array): Promise<void> {
+  async put(key: Uint8Array, value: Uint8Array): Promise<void> {
     checkKey(key, this.limits);
     checkValue(value, this.limits);
     return this.commitWrites([{ key, value }]);
   }
 
-  delete(key: Uint8Array): Promise<void> {
+  async delete(key: Uint8Array): Promise<void> {
     checkKey(key, this.limits);
     return this.commitWrites([{ key, value: undefined }]);
   }
@@ -123,7 +131,7 @@ export class WalStore implements WalStoreContract {
     await this.guard(this.syncAll());
   }
 
-  checkpoint(): Promise<void> {
+  async checkpoint(): Promise<void> {
     this.checkOpen();
     return this.guard(this.startCheckpoint());
   }
@@ -141,8 +149,12 @@ export class WalStore implements WalStoreContract {
    * store stopped by an error still closes its index (which then cannot flush past the log,
    * as the hook fails) and rejects with that error.
    */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  close(): Promise<void> {
+    this.closing ??= this.closeOnce();
+    return this.closing;
+  }
+
+  private async closeOnce(): Promise<void> {
     this.closed = true;
     clearTimeout(this.windowTimer);
     try {
@@ -172,6 +184,7 @@ export class WalStore implements WalStoreContract {
     if (this.mode === 'commit') await this.guard(live.sync.durableThrough(end));
     else {
       await this.guard(live.sync.writtenThrough(end));
+      await this.guard(live.writtenBefore); // and every write of the older segments
       this.windowTimer ??= setTimeout(() => {
         this.windowTimer = undefined;
         this.syncAll().catch((error: unknown) => this.stop(error));
@@ -227,11 +240,15 @@ export class WalStore implements WalStoreContract {
     const header = this.guard(next.start(this.nextSeq));
     const oldDurable = old.sync.durableThrough(old.end);
     next.follow(Promise.all([oldDurable, this.fs.syncDir(this.dir)]).then(() => undefined));
+    next.followWrites(Promise.all([old.writtenBefore, old.sync.writtenThrough(old.end)]).then(() => undefined));
     this.older.push(old);
     this.live = next;
     header.catch(() => undefined); // a failure has stopped the store; the checkpoint ends below
     oldDurable.catch(() => undefined);
     await header;
+    // The new segment durable (its header, its directory entry, and so all before it) before
+    // the index flush: an idle checkpoint must not leave a header for the next one to find torn.
+    await this.guard(next.sync.durableThrough(next.end));
     await this.guard(oldDurable);
     await this.engine.flush(); // the index now holds, durably, every record of the older segments
     const gone = this.older;

@@ -1,0 +1,57 @@
+// Stage 06 edge cases a review of the reference found: checkpoints with nothing to flush cut
+// by a power cut, a second close() that must wait for the first, and a reopen with smaller
+// limits than the log was written with.
+
+import { expectErrorCode, expectSame, Mismatch, rethrowStub } from '../../harness/assert.ts';
+import { atEveryStep, describePoint } from '../../harness/crash-points.ts';
+import { b, contents, open, reopen, rule, simDisk, text } from './setup.ts';
+
+rule('06-C03', 'checkpoints with nothing new to flush, cut by a power cut at any step, never make the store refuse to open', 'Checkpoints', async (stage) => {
+  await atEveryStep(
+    async (fs) => {
+      const store = await open(stage, fs, { sync: 'commit' });
+      await store.put(b('first'), b('1'));
+      return {
+        mark: fs.mutatingOps,
+        workload: async () => {
+          for (let i = 0; i < 3; i++) await store.checkpoint();
+          await store.put(b('last'), b('2'));
+        },
+      };
+    },
+    async (fs, point) => {
+      const doing = `put first, then checkpoint() three times and put last — ${describePoint(point)}, reopen`;
+      const found = await contents(await reopen(stage, fs, doing, { sync: 'commit' }));
+      if (!found.includes('"first"="1"')) throw new Mismatch(`${doing}\n  expected: "first" (its put was acknowledged before the checkpoints)\n  received: ${found.join(' ') || '(empty)'}`);
+    },
+    ['durable', 'torn'],
+  );
+});
+
+rule('06-E07', 'a second close() waits for the first: once either resolves, the log is durable', 'Durability', async (stage) => {
+  const fs = simDisk();
+  const store = await open(stage, fs, { sync: 'window', syncWindowMs: 1000 });
+  await store.put(b('x'), b('1'));
+  const first = store.close();
+  await store.close();
+  fs.recover('durable'); // the power goes out as soon as the second close() has resolved
+  await first.catch(() => undefined);
+  const reopened = await reopen(stage, fs, "sync 'window', put x, close() twice, power cut once the second resolved, reopen");
+  expectSame(text(await reopened.get(b('x'))), '1', "sync 'window' (1 s), put x 1, close() and close() again; a power cut once the second has resolved; get x");
+});
+
+rule('06-K02', 'a reopen with smaller limits than the log was written with refuses to open, and loses nothing', 'Recovery', async (stage) => {
+  const fs = simDisk();
+  const store = await open(stage, fs, { sync: 'commit' });
+  await store.put(b('big'), b('v'.repeat(900)));
+  fs.recover('durable');
+  await expectErrorCode(() => open(stage, fs, { limits: { maxKeySize: 10, maxValueSize: 100 } }), 'INVALID_ARGUMENT', 'put a 900-byte value, power cut, reopen with maxValueSize 100');
+  let value: Uint8Array | undefined;
+  try {
+    value = await (await open(stage, fs)).get(b('big'));
+  } catch (error) {
+    rethrowStub(error);
+    throw new Mismatch(`then reopen with the default limits\n  expected: the store opens\n  received: ${String(error)}`);
+  }
+  expectSame(value?.length, 900, 'put a 900-byte value, power cut, a refused reopen with smaller limits, reopen with the default limits, get big (its length)');
+});
