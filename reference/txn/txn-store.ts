@@ -69,13 +69,13 @@ export class TxStore implements TxStoreContract {
     yield* this.wal.scan(options);
   }
 
-  put(key: Uint8Array, value: Uint8Array): Promise<void> {
+  async put(key: Uint8Array, value: Uint8Array): Promise<void> {
     checkKey(key, this.limits);
     checkValue(value, this.limits);
     return this.commit([{ key: keepBytes(key), value: keepBytes(value) }], undefined);
   }
 
-  delete(key: Uint8Array): Promise<void> {
+  async delete(key: Uint8Array): Promise<void> {
     checkKey(key, this.limits);
     return this.commit([{ key: keepBytes(key), value: undefined }], undefined);
   }
