@@ -76,12 +76,17 @@ export async function recoverLog(fs: FileSystem, dir: string, maxEntrySize: numb
 async function readSegment(fs: FileSystem, dir: string, number: number, maxEntrySize: number, isLast: boolean): Promise<ReadSegment | undefined> {
   const file = path.join(dir, segmentName(number));
   const bytes = await fs.readFile(file);
+  const read = (data: Uint8Array, offset: number) => readWalRecordAt(data, offset, maxEntrySize);
   const firstSeq = readSegmentHeader(bytes);
   if (typeof firstSeq === 'string') {
-    if (isLast) return undefined;
-    throw corrupt(file, 0, `${firstSeq}, and a later segment exists`);
+    if (!isLast) throw corrupt(file, 0, `${firstSeq}, and a later segment exists`);
+    // A header that never became durable is harmless: nothing after it was acknowledged. But a
+    // synced record behind it proves the header had been synced first: then it is damage.
+    const proof = replayRecords(bytes, file, SEGMENT_HEADER, RECORD_HEADER, read).records.find((record) => record.syncedLength > SEGMENT_HEADER);
+    if (proof !== undefined) throw corrupt(file, 0, `${firstSeq}, but the record at offset ${proof.offset} was written after it was synced — refusing to drop the segment`);
+    return undefined;
   }
-  const replay = replayRecords(bytes, file, SEGMENT_HEADER, RECORD_HEADER, (data, offset) => readWalRecordAt(data, offset, maxEntrySize));
+  const replay = replayRecords(bytes, file, SEGMENT_HEADER, RECORD_HEADER, read);
   return { number, file, firstSeq, records: replay.records, validLength: replay.validLength, tornTail: replay.tornTail };
 }
 

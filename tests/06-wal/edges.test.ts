@@ -1,10 +1,10 @@
-// Stage 06 edge cases a review of the reference found: checkpoints with nothing to flush cut
-// by a power cut, a second close() that must wait for the first, and a reopen with smaller
-// limits than the log was written with.
+// Stage 06 edge cases found by a review of the reference and a learner's dry run: idle
+// checkpoints cut by a power cut, a second close(), a reopen with smaller limits, and damage
+// that only sequence numbers or a later synced record can prove.
 
 import { expectErrorCode, expectSame, Mismatch, rethrowStub } from '../../harness/assert.ts';
 import { atEveryStep, describePoint } from '../../harness/crash-points.ts';
-import { b, contents, open, reopen, rule, simDisk, text } from './setup.ts';
+import { b, contents, DIR, expectCorrupt, open, overwrite, reopen, rule, simDisk, text, walFiles } from './setup.ts';
 
 rule('06-C03', 'checkpoints with nothing new to flush, cut by a power cut at any step, never make the store refuse to open', 'Checkpoints', async (stage) => {
   await atEveryStep(
@@ -54,4 +54,37 @@ rule('06-K02', 'a reopen with smaller limits than the log was written with refus
     throw new Mismatch(`then reopen with the default limits\n  expected: the store opens\n  received: ${String(error)}`);
   }
   expectSame(value?.length, 900, 'put a 900-byte value, power cut, a refused reopen with smaller limits, reopen with the default limits, get big (its length)');
+});
+
+rule('06-K03', 'damage that only the sequence numbers or a later synced record can prove is refused, not cut off', 'Recovery', async (stage) => {
+  // 1. A header damaged in the last segment, with synced records behind it: they were acknowledged.
+  {
+    const fs = simDisk();
+    const store = await open(stage, fs, { sync: 'commit' });
+    for (let i = 0; i < 20; i++) await store.put(b(`k${i}`), b(`v${i}`));
+    const log = (await walFiles(store)).at(-1)!.name;
+    fs.recover('durable');
+    const bytes = (await fs.readFile(`${DIR}/${log}`)).slice();
+    bytes[2]! ^= 0xff;
+    await overwrite(fs, `${DIR}/${log}`, bytes);
+    await expectCorrupt(stage, fs, log, `20 puts, each awaited with sync 'commit', power cut; a byte of ${log}'s first 8 flipped (the records after it are intact and synced); reopen`);
+  }
+  // 2. An interrupted checkpoint's old segment missing its last record whole: no torn bytes to
+  //    see, only the gap between its last sequence number and the next segment's first.
+  {
+    const fs = simDisk();
+    const store = await open(stage, fs, { sync: 'commit' });
+    const sizes: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      await store.put(b(`k${i}`), b(`v${i}`));
+      sizes.push((await walFiles(store)).at(-1)!.bytes);
+    }
+    const old = (await walFiles(store)).at(-1)!.name;
+    const saved = await fs.readFile(`${DIR}/${old}`);
+    await store.checkpoint();
+    for (let i = 20; i < 30; i++) await store.put(b(`k${i}`), b(`v${i}`));
+    fs.recover('durable');
+    await overwrite(fs, `${DIR}/${old}`, saved.subarray(0, sizes[18]!));
+    await expectCorrupt(stage, fs, old, `20 puts, checkpoint(), 10 puts, each awaited with sync 'commit', power cut; ${old} put back as an interrupted checkpoint leaves it, less its last record (bytes ${sizes[18]}..${sizes[19]}); reopen`);
+  }
 });

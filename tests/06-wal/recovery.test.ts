@@ -2,10 +2,10 @@
 // garbled) is cut off and writing goes on after it; damage to a record that later synced records
 // vouch for is refused with CORRUPT, naming the file and the offset.
 
-import { Mismatch, expectTrue, rethrowStub } from '../../harness/assert.ts';
+import { Mismatch, expectTrue } from '../../harness/assert.ts';
 import type { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
 import type { Stage06 } from '../../stages/06-wal/contract.ts';
-import { b, contents, describeContents, describeDifference, DIR, History, open, powerCut, reopen, rule, simDisk, walFiles } from './setup.ts';
+import { b, contents, describeDifference, DIR, expectCorrupt, History, open, overwrite, powerCut, reopen, rule, simDisk, walFiles } from './setup.ts';
 
 async function puts(store: { put(k: Uint8Array, v: Uint8Array): Promise<void> }, history: History, from: number, count: number): Promise<void> {
   for (let i = from; i < from + count; i++) {
@@ -32,30 +32,6 @@ async function recoversAndGoesOn(stage: Stage06, fs: SimFileSystem, history: His
   if (again.join('\n') !== expected.join('\n')) {
     throw new Mismatch(`${after}\n  expected: the content recovered the first time plus the 12 new puts\n  received: ${describeDifference(expected, again)}`);
   }
-}
-
-async function expectCorrupt(stage: Stage06, fs: SimFileSystem, file: string, doing: string): Promise<void> {
-  let opened: string[];
-  try {
-    opened = await contents(await open(stage, fs));
-  } catch (error) {
-    rethrowStub(error);
-    const { code, message } = error as { code?: string; message?: string };
-    expectTrue(code === 'CORRUPT', doing, `expected: an error with code CORRUPT\n  received: ${String(error)}`);
-    expectTrue(String(message).includes(file) && /offset \d+/.test(String(message)), doing, `the error must name the log file (${file}) and the offset ("offset 123")\n  received: ${String(message)}`);
-    return;
-  }
-  throw new Mismatch(`${doing}\n  expected: openStore rejects with CORRUPT (records written after the damaged one was synced prove it had been acknowledged: this is not a torn tail)\n  received: it opened, holding ${describeContents(opened)}`);
-}
-
-/** Replaces a file's content, durably. */
-async function overwrite(fs: SimFileSystem, file: string, bytes: Uint8Array): Promise<void> {
-  const handle = await fs.open(file, 'create');
-  await handle.truncate(0);
-  await handle.write(0, bytes);
-  await handle.sync();
-  await handle.close();
-  await fs.syncDir(DIR);
 }
 
 /** The .wal files in DIR, in order of the number in their names. */

@@ -4,7 +4,7 @@
 
 import type { KvStore } from '../../stages/02-ordered-map/contract.ts';
 import type { Stage06, WalStore, WalStoreOptions } from '../../stages/06-wal/contract.ts';
-import { Mismatch, rethrowStub } from '../../harness/assert.ts';
+import { Mismatch, expectTrue, rethrowStub } from '../../harness/assert.ts';
 import { showBytes } from '../../harness/display.ts';
 import { defineStage } from '../../harness/kata.ts';
 import { type CrashMode, SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
@@ -218,4 +218,29 @@ export class History {
     this.snapshots.push(new Map(this.model));
     return this.snapshots.length - 1;
   }
+}
+
+/** Opening must fail with CORRUPT, naming `file` and an offset. */
+export async function expectCorrupt(stage: Stage06, fs: SimFileSystem, file: string, doing: string): Promise<void> {
+  let opened: string[];
+  try {
+    opened = await contents(await open(stage, fs));
+  } catch (error) {
+    rethrowStub(error);
+    const { code, message } = error as { code?: string; message?: string };
+    expectTrue(code === 'CORRUPT', doing, `expected: an error with code CORRUPT\n  received: ${String(error)}`);
+    expectTrue(String(message).includes(file) && /offset \d+/.test(String(message)), doing, `the error must name the log file (${file}) and the offset ("offset 123")\n  received: ${String(message)}`);
+    return;
+  }
+  throw new Mismatch(`${doing}\n  expected: openStore rejects with CORRUPT (records written after the damaged one was synced prove it had been acknowledged: this is not a torn tail)\n  received: it opened, holding ${describeContents(opened)}`);
+}
+
+/** Replaces a file's content, durably. */
+export async function overwrite(fs: SimFileSystem, file: string, bytes: Uint8Array): Promise<void> {
+  const handle = await fs.open(file, 'create');
+  await handle.truncate(0);
+  await handle.write(0, bytes);
+  await handle.sync();
+  await handle.close();
+  await fs.syncDir(DIR);
 }
