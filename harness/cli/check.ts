@@ -88,11 +88,13 @@ async function main(): Promise<number> {
     { stage: '04', cycles: 50 },
     { stage: '06', cycles: 40, engine: 'lsm' },
     { stage: '06', cycles: 40, engine: 'btree', sync: 'window' },
+    { stage: '07', cycles: 40, engine: 'lsm', workload: 'bank', conservation: true },
+    { stage: '07', cycles: 40, engine: 'btree', workload: 'bank', conservation: true },
   ] as const;
   for (const run of crashRuns) {
     const summary = await runCrash({ target: 'reference', seed, workload: 'kv', conservation: false, ...run }, () => {});
     const counts = crashTally(summary);
-    const name = `kill -9 runner, stage ${run.stage}${'engine' in run ? ` (${run.engine})` : ''}`;
+    const name = `kill -9 runner, stage ${run.stage}${'engine' in run ? ` (${run.engine}${'workload' in run ? `, ${run.workload}` : ''})` : ''}`;
     record(name, counts.passed, counts.failed, counts.failed > 0 ? [summaryLines(summary).join('\n')] : []);
   }
 

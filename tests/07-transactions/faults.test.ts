@@ -1,0 +1,94 @@
+// Stage 07 disk failures: EIO at every file-system operation of the fixed transaction workload,
+// once and for good. A failed commit is never visible, not even in part; a failed write or fsync
+// stops the store; the reopened store holds every resolved commit and whole transactions only.
+
+import { Mismatch, rethrowStub } from '../../harness/assert.ts';
+import { show } from '../../harness/display.ts';
+import type { FaultRule, OpKind } from '../../harness/sim-fs/faults.ts';
+import type { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
+import type { Stage07 } from '../../stages/07-transactions/contract.ts';
+import { b, describeDifference, open, render, reopen, rule, simDisk } from './setup.ts';
+import { contentMap, describeIds, judge, Ledger, runWorkload, WORKLOAD_OPTIONS, WORKLOAD_TEXT } from './workload.ts';
+
+/** The operations a failure of which must stop the store: every one that changes a file or a directory. */
+const STOPPING: readonly OpKind[] = ['write', 'append', 'truncate', 'sync', 'syncDir', 'rename', 'unlink', 'mkdir'];
+
+/** Counts the operations the fault plan sees, by kind, and notes the kind of the first that failed. */
+function watch(fs: SimFileSystem): { ops: Map<OpKind, number>; failed?: OpKind } {
+  const seen: { ops: Map<OpKind, number>; failed?: OpKind } = { ops: new Map() };
+  const check = fs.faults.check.bind(fs.faults);
+  fs.faults.check = (op) => {
+    seen.ops.set(op, (seen.ops.get(op) ?? 0) + 1);
+    const code = check(op);
+    if (code !== undefined) seen.failed ??= op;
+    return code;
+  };
+  return seen;
+}
+
+async function rejects(call: () => unknown): Promise<boolean> {
+  try {
+    await call();
+    return false;
+  } catch (error) {
+    rethrowStub(error);
+    return true;
+  }
+}
+
+/** One run: the fault armed after open, the workload, then the checks. */
+async function failAt(stage: Stage07, fault: FaultRule, doing: string): Promise<void> {
+  const fs = simDisk();
+  const ledger = new Ledger();
+  const store = await open(stage, fs, WORKLOAD_OPTIONS);
+  const seen = watch(fs);
+  fs.inject(fault);
+  const outcome = await runWorkload(store, ledger, true);
+  if (outcome.firstError !== undefined) {
+    const { call, error } = outcome.firstError;
+    if (seen.failed !== undefined && STOPPING.includes(seen.failed)) {
+      const stopped = `expected: after ${call} rejected (${show(error)}), every later commit, put and get rejects: a failed ${seen.failed} stops the store`;
+      if (outcome.lateCommit !== undefined) throw new Mismatch(`${doing}\n  ${stopped}\n  received: ${outcome.lateCommit}, made after that, resolved`);
+      if (!(await rejects(() => store.put(b('one-more'), b('put'))))) throw new Mismatch(`${doing}\n  ${stopped}\n  received: store.put, made after the workload, resolved`);
+      if (!(await rejects(() => store.get(b('one-more'))))) throw new Mismatch(`${doing}\n  ${stopped}\n  received: store.get, made after the workload, resolved`);
+    } else {
+      // The store goes on: what it shows must be the resolved commits, none of the failed ones.
+      let visible: Map<string, string> | undefined;
+      try {
+        visible = await contentMap(store);
+      } catch (error) {
+        rethrowStub(error);
+      }
+      const expected = render(ledger.visible());
+      if (visible !== undefined && render(visible).join('\n') !== expected.join('\n')) {
+        throw new Mismatch(`${doing}; ${call} rejected (${show(error)}); then store.scan()\n  expected: the writes of the commits that resolved (${describeIds(ledger.acknowledged)}), nothing of the others\n  received: ${describeDifference(expected, render(visible))}`);
+      }
+    }
+  }
+  try {
+    await store.close();
+  } catch (error) {
+    rethrowStub(error);
+  }
+  fs.faults.clear();
+  fs.recover('durable');
+  const after = `${doing}; then the fault cleared, a power cut, reopen`;
+  const problem = judge(ledger, await contentMap(await reopen(stage, fs, after, WORKLOAD_OPTIONS)));
+  if (problem !== undefined) throw new Mismatch(`${after}\n${problem}`);
+}
+
+rule('07-F01', 'EIO at any step: a failed commit is never visible, not even in part; the store stops; the reopened store holds every resolved commit', 'Rules', async (stage) => {
+  const probe = simDisk();
+  const first = await open(stage, probe, WORKLOAD_OPTIONS);
+  const seen = watch(probe);
+  await runWorkload(first, new Ledger(), false);
+  await first.close();
+  const all = [...seen.ops.values()].reduce((sum, n) => sum + n, 0);
+  const plans: { fault: (nth: number) => FaultRule; what: string }[] = [
+    { fault: (nth) => ({ op: 'any', nth, code: 'EIO' }), what: 'EIO once, on file-system operation' },
+    { fault: (nth) => ({ op: 'any', nth, code: 'EIO', persist: true }), what: 'EIO for good (a dead disk), from file-system operation' },
+  ];
+  for (const { fault, what } of plans) {
+    for (let nth = 0; nth < all; nth++) await failAt(stage, fault(nth), `${WORKLOAD_TEXT}, then close; ${what} #${nth} of ${all}`);
+  }
+});
