@@ -29,7 +29,7 @@ function record(step: string, passed: number, failed: number, problems: string[]
   tally.failed += failed;
   tally.problems.push(...problems.map((p) => `[${step}] ${p}`));
   const mark = failed === 0 ? 'ok  ' : 'FAIL';
-  console.log(`${mark} ${step.padEnd(34)} ${passed} passed, ${failed} failed`);
+  console.log(`${mark} ${step.padEnd(40)} ${passed} passed, ${failed} failed`);
 }
 
 async function main(): Promise<number> {
