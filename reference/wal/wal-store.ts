@@ -165,6 +165,18 @@ export class WalStore implements WalStoreContract {
       for (const segment of [...this.older, this.live]) await segment.handle.close().catch(() => undefined);
     }
     if (this.failure !== undefined) throw this.failure;
+    await this.shutdownCheckpoint();
+  }
+
+  /**
+   * The index closed cleanly, so its files hold every logged write: the log is not needed any
+   * more, and the next open need not replay it (a shutdown checkpoint, as PostgreSQL makes).
+   * A crash in between leaves segments the index already covers: replaying them is harmless.
+   */
+  private async shutdownCheckpoint(): Promise<void> {
+    const numbers = [...this.earlier.map((s) => s.number), ...this.older.map((s) => s.number), this.live.number];
+    for (const number of numbers) await this.fs.unlink(path.join(this.dir, segmentName(number)));
+    await this.fs.syncDir(this.dir);
   }
 
   /**
