@@ -4,51 +4,21 @@
 
 import { Mismatch, rethrowStub } from '../../harness/assert.ts';
 import { show } from '../../harness/display.ts';
-import type { FaultRule, OpKind } from '../../harness/sim-fs/faults.ts';
-import type { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
+import { rejects, STOPPING_OPS, watchFaults } from '../../harness/fault-watch.ts';
+import type { FaultRule } from '../../harness/sim-fs/faults.ts';
 import type { Stage06 } from '../../stages/06-wal/contract.ts';
 import { b, contents, History, open, reopen, rule, simDisk } from './setup.ts';
 import { runWorkload, WORKLOAD_OPTIONS, WORKLOAD_TEXT } from './workload.ts';
-
-/**
- * The operations a failure of which must stop the store (README: a failed write or fsync is
- * final): every one that changes a file or a directory. A failed read (or an open, which may be
- * one) need not stop it; the test then checks only that nothing acknowledged is lost.
- */
-const STOPPING: readonly OpKind[] = ['write', 'append', 'truncate', 'sync', 'syncDir', 'rename', 'unlink', 'mkdir'];
-
-/** Counts the operations the fault plan sees, by kind, and notes the kind of the first that failed. */
-function watch(fs: SimFileSystem): { ops: Map<OpKind, number>; failed?: OpKind } {
-  const seen: { ops: Map<OpKind, number>; failed?: OpKind } = { ops: new Map() };
-  const check = fs.faults.check.bind(fs.faults);
-  fs.faults.check = (op) => {
-    seen.ops.set(op, (seen.ops.get(op) ?? 0) + 1);
-    const code = check(op);
-    if (code !== undefined) seen.failed ??= op;
-    return code;
-  };
-  return seen;
-}
-
-async function rejects(call: () => unknown): Promise<boolean> {
-  try {
-    await call();
-    return false;
-  } catch (error) {
-    rethrowStub(error);
-    return true;
-  }
-}
 
 /** One run: the fault armed after open, the workload, then the checks. */
 async function failAt(stage: Stage06, fault: FaultRule, doing: string): Promise<void> {
   const fs = simDisk();
   const history = new History();
   const store = await open(stage, fs, WORKLOAD_OPTIONS);
-  const seen = watch(fs);
+  const seen = watchFaults(fs);
   fs.inject(fault);
   const outcome = await runWorkload(store, history, true);
-  if (outcome.firstError !== undefined && seen.failed !== undefined && STOPPING.includes(seen.failed)) {
+  if (outcome.firstError !== undefined && seen.failed !== undefined && STOPPING_OPS.includes(seen.failed)) {
     const { call, error } = outcome.firstError;
     const stopped = `expected: after ${call} rejected (${show(error)}), every later call rejects: a failed ${seen.failed} stops the store`;
     if (outcome.lateSuccess !== undefined) throw new Mismatch(`${doing}\n  ${stopped}\n  received: ${outcome.lateSuccess}, made after that, resolved`);
@@ -71,7 +41,7 @@ async function failAt(stage: Stage06, fault: FaultRule, doing: string): Promise<
 rule('06-F01', 'EIO or ENOSPC at any step: nothing unsaved is acknowledged, the store stops, the reopened store has every acknowledged write', 'When the disk fails', async (stage) => {
   const probe = simDisk();
   const first = await open(stage, probe, WORKLOAD_OPTIONS);
-  const seen = watch(probe);
+  const seen = watchFaults(probe);
   await runWorkload(first, new History(), false);
   await first.close();
   const all = [...seen.ops.values()].reduce((sum, n) => sum + n, 0);

@@ -4,49 +4,23 @@
 
 import { Mismatch, rethrowStub } from '../../harness/assert.ts';
 import { show } from '../../harness/display.ts';
-import type { FaultRule, OpKind } from '../../harness/sim-fs/faults.ts';
-import type { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
+import { rejects, STOPPING_OPS, watchFaults } from '../../harness/fault-watch.ts';
+import type { FaultRule } from '../../harness/sim-fs/faults.ts';
 import type { Stage07 } from '../../stages/07-transactions/contract.ts';
 import { b, describeDifference, open, render, reopen, rule, simDisk } from './setup.ts';
 import { contentMap, describeIds, judge, Ledger, runWorkload, WORKLOAD_OPTIONS, WORKLOAD_TEXT } from './workload.ts';
-
-/** The operations a failure of which must stop the store: every one that changes a file or a directory. */
-const STOPPING: readonly OpKind[] = ['write', 'append', 'truncate', 'sync', 'syncDir', 'rename', 'unlink', 'mkdir'];
-
-/** Counts the operations the fault plan sees, by kind, and notes the kind of the first that failed. */
-function watch(fs: SimFileSystem): { ops: Map<OpKind, number>; failed?: OpKind } {
-  const seen: { ops: Map<OpKind, number>; failed?: OpKind } = { ops: new Map() };
-  const check = fs.faults.check.bind(fs.faults);
-  fs.faults.check = (op) => {
-    seen.ops.set(op, (seen.ops.get(op) ?? 0) + 1);
-    const code = check(op);
-    if (code !== undefined) seen.failed ??= op;
-    return code;
-  };
-  return seen;
-}
-
-async function rejects(call: () => unknown): Promise<boolean> {
-  try {
-    await call();
-    return false;
-  } catch (error) {
-    rethrowStub(error);
-    return true;
-  }
-}
 
 /** One run: the fault armed after open, the workload, then the checks. */
 async function failAt(stage: Stage07, fault: FaultRule, doing: string): Promise<void> {
   const fs = simDisk();
   const ledger = new Ledger();
   const store = await open(stage, fs, WORKLOAD_OPTIONS);
-  const seen = watch(fs);
+  const seen = watchFaults(fs);
   fs.inject(fault);
   const outcome = await runWorkload(store, ledger, true);
   if (outcome.firstError !== undefined) {
     const { call, error } = outcome.firstError;
-    if (seen.failed !== undefined && STOPPING.includes(seen.failed)) {
+    if (seen.failed !== undefined && STOPPING_OPS.includes(seen.failed)) {
       const stopped = `expected: after ${call} rejected (${show(error)}), every later commit, put and get rejects: a failed ${seen.failed} stops the store`;
       if (outcome.lateCommit !== undefined) throw new Mismatch(`${doing}\n  ${stopped}\n  received: ${outcome.lateCommit}, made after that, resolved`);
       if (!(await rejects(() => store.put(b('one-more'), b('put'))))) throw new Mismatch(`${doing}\n  ${stopped}\n  received: store.put, made after the workload, resolved`);
@@ -80,7 +54,7 @@ async function failAt(stage: Stage07, fault: FaultRule, doing: string): Promise<
 rule('07-F01', 'EIO at any step: a failed commit is never visible, not even in part; the store stops; the reopened store holds every resolved commit', 'Rules', async (stage) => {
   const probe = simDisk();
   const first = await open(stage, probe, WORKLOAD_OPTIONS);
-  const seen = watch(probe);
+  const seen = watchFaults(probe);
   await runWorkload(first, new Ledger(), false);
   await first.close();
   const all = [...seen.ops.values()].reduce((sum, n) => sum + n, 0);
