@@ -1,0 +1,27 @@
+// Stage 08 — concurrency: many clients on one store, background work beside them, and one
+// owner per directory. The interface the tests talk to; the spec is README.md beside it. Do not
+// edit this file: your index.ts must export Stage08.
+
+import type { TxStore, WalStoreOptions } from '../07-transactions/contract.ts';
+
+export type { BeginOptions, Entry, Isolation, ScanOptions, Transaction, TxStore, WalStoreOptions } from '../07-transactions/contract.ts';
+export type { FileSystem } from '../file-system.ts';
+
+/**
+ * The stage 07 store, now promised safe under any number of calls in flight at once:
+ * - every operation is linearizable: it takes effect at one instant between its call and the
+ *   moment its promise settles, and a scan reads one consistent snapshot even while flushes,
+ *   compactions and checkpoints swap files under it;
+ * - background work (flush, compaction, checkpoint) never blocks reads; writes wait only while
+ *   memory is over the stated limit (back-pressure), never for unbounded growth;
+ * - one owner per directory: opening a directory another store (in this process or another)
+ *   has open rejects with code 'LOCKED' and a message naming the owner (its pid); a lock left by
+ *   a process that died is taken over;
+ * - close() waits for calls in flight and background work, and releases the directory; a call
+ *   made after close() rejects with code 'CLOSED'.
+ */
+export type ConcurrentStore = TxStore;
+
+export interface Stage08 {
+  openStore(options: WalStoreOptions): Promise<ConcurrentStore>;
+}
