@@ -5,9 +5,9 @@
 
 import { pathToFileURL } from 'node:url';
 import type { Stage03 } from '../../stages/03-persistence/contract.ts';
-import type { LogStore, Stage04, SyncPolicy } from '../../stages/04-append-log/contract.ts';
-import type { Stage06, SyncMode, WalStore } from '../../stages/06-wal/contract.ts';
-import type { Stage07 } from '../../stages/07-transactions/contract.ts';
+import type { Stage04, SyncPolicy } from '../../stages/04-append-log/contract.ts';
+import type { Stage06, SyncMode, WalStoreOptions } from '../../stages/06-wal/contract.ts';
+import type { Stage07, TxStore } from '../../stages/07-transactions/contract.ts';
 import type { KvStore } from '../../stages/02-ordered-map/contract.ts';
 import { nodeFileSystem } from '../../stages/file-system.ts';
 import { type TargetKind, targetFile } from '../target.ts';
@@ -93,8 +93,40 @@ const stage03: StageDriver = {
   },
 };
 
-/** A store whose puts and deletes are each acknowledged by their promise, and which can compact. */
-function perOpStore(store: LogStore | WalStore, compact: () => Promise<void>): CrashStore {
+/** Makes a step's writes and reports each one: begun, then acknowledged. */
+type WriteStep = (ops: readonly Op[], report: Report) => Promise<void>;
+
+/**
+ * Stages 04 and 06: the writes are called one after the other (call order is log order) and
+ * awaited together (group commit); each is acknowledged by its own promise.
+ */
+function concurrentWrites(store: KvStore): WriteStep {
+  return async (ops, report) => {
+    const pending = ops.map((op) => {
+      report({ type: 'begin', ...op });
+      const done = op.op === 'put' ? store.put(bytes(op.key), bytes(op.value!)) : store.delete(bytes(op.key));
+      return Promise.resolve(done).then(() => report({ type: 'ack', ...op }));
+    });
+    const failed = (await Promise.allSettled(pending)).find((result) => result.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+  };
+}
+
+/** Stage 07: the writes are one transaction, all acknowledged when its commit resolves. */
+function transactionWrites(store: TxStore): WriteStep {
+  return async (ops, report) => {
+    const tx = store.begin();
+    for (const op of ops) {
+      report({ type: 'begin', ...op });
+      await (op.op === 'put' ? tx.put(bytes(op.key), bytes(op.value!)) : tx.delete(bytes(op.key)));
+    }
+    await tx.commit();
+    for (const op of ops) report({ type: 'ack', ...op });
+  };
+}
+
+/** A store whose writes are acknowledged per step (as `writes` makes them), and which can compact. */
+function perOpStore(store: KvStore & { close(): Promise<void> }, compact: () => Promise<void>, writes: WriteStep): CrashStore {
   return {
     async run(step, nextSeq, report) {
       if (step.kind === 'compact') {
@@ -103,14 +135,7 @@ function perOpStore(store: LogStore | WalStore, compact: () => Promise<void>): C
         report({ type: 'compacted' });
         return;
       }
-      // Called one after the other (call order is log order), awaited together (group commit).
-      const pending = numbered(step, nextSeq).map((op) => {
-        report({ type: 'begin', ...op });
-        const done = op.op === 'put' ? store.put(bytes(op.key), bytes(op.value!)) : store.delete(bytes(op.key));
-        return Promise.resolve(done).then(() => report({ type: 'ack', ...op }));
-      });
-      const failed = (await Promise.allSettled(pending)).find((result) => result.status === 'rejected');
-      if (failed !== undefined) throw failed.reason;
+      await writes(numbered(step, nextSeq), report);
     },
     content: () => readAll(store),
     close: () => store.close(),
@@ -127,9 +152,14 @@ const stage04: StageDriver = {
   async open({ dir, target, sync }) {
     const stage = await loadStage<Stage04>('04', target);
     const store = await stage.openStore({ dir, fs: nodeFileSystem, ...(sync === undefined ? {} : { sync: sync as SyncPolicy }) });
-    return perOpStore(store, () => store.compact());
+    return perOpStore(store, () => store.compact(), concurrentWrites(store));
   },
 };
+
+/** Stages 06 and 07: a small budget and log, so the index flushes and the log checkpoints within a cycle. */
+function walOptions(dir: string, sync: string | undefined): WalStoreOptions {
+  return { dir, fs: nodeFileSystem, memoryBudget: 64 * 1024, checkpointBytes: 8 * 1024, ...(sync === undefined ? {} : { sync: sync as SyncMode }) };
+}
 
 /**
  * Stage 06: the write-ahead log in front of the index (KATA_ENGINE picks the reference's).
@@ -145,9 +175,8 @@ const stage06: StageDriver = {
   syncPolicies: ['commit', 'window'],
   maxAcksBeforeKill: 150,
   async open({ dir, target, sync }) {
-    const stage = await loadStage<Stage06>('06', target);
-    const store = await stage.openStore({ dir, fs: nodeFileSystem, memoryBudget: 64 * 1024, checkpointBytes: 8 * 1024, ...(sync === undefined ? {} : { sync: sync as SyncMode }) });
-    return perOpStore(store, () => store.checkpoint());
+    const store = await (await loadStage<Stage06>('06', target)).openStore(walOptions(dir, sync));
+    return perOpStore(store, () => store.checkpoint(), concurrentWrites(store));
   },
 };
 
@@ -159,28 +188,8 @@ const stage07: StageDriver = {
   ...stage06,
   id: '07',
   async open({ dir, target, sync }) {
-    const stage = await loadStage<Stage07>('07', target);
-    const store = await stage.openStore({ dir, fs: nodeFileSystem, memoryBudget: 64 * 1024, checkpointBytes: 8 * 1024, ...(sync === undefined ? {} : { sync: sync as SyncMode }) });
-    return {
-      async run(step, nextSeq, report) {
-        if (step.kind === 'compact') {
-          report({ type: 'compact' });
-          await store.checkpoint();
-          report({ type: 'compacted' });
-          return;
-        }
-        const ops = numbered(step, nextSeq);
-        const tx = store.begin();
-        for (const op of ops) {
-          report({ type: 'begin', ...op });
-          await (op.op === 'put' ? tx.put(bytes(op.key), bytes(op.value!)) : tx.delete(bytes(op.key)));
-        }
-        await tx.commit();
-        for (const op of ops) report({ type: 'ack', ...op });
-      },
-      content: () => readAll(store),
-      close: () => store.close(),
-    };
+    const store = await (await loadStage<Stage07>('07', target)).openStore(walOptions(dir, sync));
+    return perOpStore(store, () => store.checkpoint(), transactionWrites(store));
   },
 };
 

@@ -1,6 +1,7 @@
 // A REPL session: takes one line, answers with output lines. No terminal, no streams, so
 // tests drive it directly; stream.ts wires it to stdin and stdout.
 
+import type { Transaction } from '../../stages/07-transactions/contract.ts';
 import { KvError } from '../core/errors.ts';
 import type { Entry } from '../store/memory-store.ts';
 import type { ScanOptions } from '../store/scan-options.ts';
@@ -26,17 +27,7 @@ export interface KeyValueStore {
   flush?(): Promise<void>;
   checkpoint?(): Promise<void>;
   /** Stage 07 on. */
-  begin?(): StoreTransaction;
-}
-
-/** A transaction: the store's reads and writes, then commit or rollback. */
-export interface StoreTransaction {
-  get(key: Uint8Array): Promise<Uint8Array | undefined>;
-  put(key: Uint8Array, value: Uint8Array): Promise<void>;
-  delete(key: Uint8Array): Promise<void>;
-  scan(options?: ScanOptions): AsyncIterable<Entry>;
-  commit(): Promise<void>;
-  rollback(): Promise<void>;
+  begin?(): Transaction;
 }
 
 export interface SessionOptions {
@@ -55,7 +46,7 @@ interface Answer {
 export class Session {
   private isClosed = false;
   /** The transaction BEGIN opened: reads and writes go to it until COMMIT or ROLLBACK. */
-  private transaction: StoreTransaction | undefined;
+  private transaction: Transaction | undefined;
 
   constructor(
     private readonly store: KeyValueStore,
@@ -141,7 +132,7 @@ export class Session {
   }
 
   /** Reads and writes go to the open transaction, if any. */
-  private get target(): KeyValueStore | StoreTransaction {
+  private get target(): KeyValueStore | Transaction {
     return this.transaction ?? this.store;
   }
 

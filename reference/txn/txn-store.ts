@@ -12,7 +12,7 @@
 import type { Entry } from '../../stages/02-ordered-map/contract.ts';
 import type { BeginOptions, Isolation, ScanOptions, Transaction, TxStore as TxStoreContract } from '../../stages/07-transactions/contract.ts';
 import type { WalStats, WalStoreOptions } from '../../stages/06-wal/contract.ts';
-import { copyBytes, keepBytes } from '../core/bytes.ts';
+import { compareBytes, copyBytes, keepBytes } from '../core/bytes.ts';
 import { KvError } from '../core/errors.ts';
 import type { Bounds } from '../memtable/skiplist.ts';
 import { checkKey, checkValue, DEFAULT_LIMITS, type Limits } from '../store/limits.ts';
@@ -122,7 +122,7 @@ export class TxStore implements TxStoreContract {
     if (bounds.lower !== undefined) options[bounds.lower.inclusive ? 'gte' : 'gt'] = bounds.lower.key;
     if (bounds.upper !== undefined) options[bounds.upper.inclusive ? 'lte' : 'lt'] = bounds.upper.key;
     const index = this.wal.scan(options)[Symbol.asyncIterator]();
-    const before = (a: Uint8Array, b: Uint8Array) => Buffer.compare(a, b) * (reverse ? -1 : 1) < 0;
+    const before = (a: Uint8Array, b: Uint8Array) => compareBytes(a, b) * (reverse ? -1 : 1) < 0;
     let fromIndex = await index.next();
     let last: Uint8Array | undefined;
     try {
@@ -136,7 +136,7 @@ export class TxStore implements TxStoreContract {
           key = tracked[0];
           const version = this.versions.visible(key, snapshot);
           value = version === 'untracked' ? undefined : version.value;
-          if (indexKey !== undefined && Buffer.compare(indexKey, key) === 0) fromIndex = await index.next();
+          if (indexKey !== undefined && compareBytes(indexKey, key) === 0) fromIndex = await index.next();
         } else {
           key = indexKey!;
           const version = this.versions.visible(key, snapshot);

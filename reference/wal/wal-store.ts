@@ -47,6 +47,8 @@ export class WalStore implements WalStoreContract {
   private closed = false;
   private closing: Promise<void> | undefined;
   private checkpoints = 0;
+  /** fsyncs made by segments a checkpoint deleted: stats() counts the log's over the store's life. */
+  private retiredSyncs = 0;
 
   private constructor(
     private readonly engine: DiskStore,
@@ -139,9 +141,9 @@ export class WalStore implements WalStoreContract {
   async stats(): Promise<WalStats> {
     this.checkOpen();
     const stats = await this.engine.stats();
-    const segments = [...this.earlier.map((s) => ({ number: s.number, end: s.bytes })), ...this.older, this.live].map((s) => ({ name: segmentName(s.number), bytes: s.end }));
-    const logBytes = segments.reduce((sum, s) => sum + s.bytes, 0);
-    return { ...stats, files: [...stats.files, ...segments], logBytes, checkpoints: this.checkpoints, detail: { ...stats.detail, logSyncs: this.live.sync.syncs } };
+    const segments = this.segments().map((s) => ({ name: segmentName(s.number), bytes: s.bytes }));
+    const logSyncs = [...this.older, this.live].reduce((sum, s) => sum + s.sync.syncs, this.retiredSyncs);
+    return { ...stats, files: [...stats.files, ...segments], logBytes: this.logBytes(), checkpoints: this.checkpoints, detail: { ...stats.detail, logSyncs } };
   }
 
   /**
@@ -174,8 +176,7 @@ export class WalStore implements WalStoreContract {
    * A crash in between leaves segments the index already covers: replaying them is harmless.
    */
   private async shutdownCheckpoint(): Promise<void> {
-    const numbers = [...this.earlier.map((s) => s.number), ...this.older.map((s) => s.number), this.live.number];
-    for (const number of numbers) await this.fs.unlink(path.join(this.dir, segmentName(number)));
+    for (const { number } of this.segments()) await this.fs.unlink(path.join(this.dir, segmentName(number)));
     await this.fs.syncDir(this.dir);
   }
 
@@ -221,8 +222,13 @@ export class WalStore implements WalStoreContract {
     return this.live.sync.durableThrough(this.live.end);
   }
 
+  /** Every segment on disk, oldest first: found at open, left by a checkpoint, and the live one. */
+  private segments(): { number: number; bytes: number }[] {
+    return [...this.earlier, ...[...this.older, this.live].map((s) => ({ number: s.number, bytes: s.end }))];
+  }
+
   private logBytes(): number {
-    return this.earlier.reduce((sum, s) => sum + s.bytes, this.older.reduce((sum, s) => sum + s.end, this.live.end));
+    return this.segments().reduce((sum, s) => sum + s.bytes, 0);
   }
 
   /** One checkpoint at a time; a second call while one runs waits for it and runs another. */
@@ -267,7 +273,10 @@ export class WalStore implements WalStoreContract {
     const earlier = this.earlier;
     this.older = [];
     this.earlier = [];
-    for (const segment of gone) await segment.handle.close();
+    for (const segment of gone) {
+      this.retiredSyncs += segment.sync.syncs;
+      await segment.handle.close();
+    }
     for (const number of [...earlier.map((s) => s.number), ...gone.map((s) => s.number)]) {
       await this.fs.unlink(path.join(this.dir, segmentName(number)));
     }

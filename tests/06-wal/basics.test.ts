@@ -46,6 +46,13 @@ rule('06-E01', 'get, put, delete, scans and errors behave as in stage 05, and a 
   expectSame(await contents(store), expected, 'everything above: scan the whole content');
   fs.recover('durable');
   const found = await contents(await reopen(stage, fs, 'everything above (rejected writes included), then a power cut', { limits: { maxValueSize: 64 } }));
+  // Two checks, so the message says which promise broke: durability, or no trace of a refusal.
+  const missing = expected.filter((line) => !found.includes(line));
+  expectTrue(
+    missing.length === 0,
+    "everything above, with sync 'commit', power cut, reopen: every write whose promise resolved must be there",
+    `missing: ${missing.join(' ')} (found: ${found.join(' ') || 'nothing'}) — does a put resolve before its record is synced?`,
+  );
   expectSame(found, expected, 'everything above, power cut, reopen: the rejected writes left no trace in the log; scan');
 });
 
