@@ -47,6 +47,10 @@ export interface FileSystem {
   /** fsync on a directory: the creates, renames and unlinks in it so far survive a power loss. */
   syncDir(path: string): Promise<void>;
   stat(path: string): Promise<{ size: number; isDirectory: boolean }>;
+  /** The id of the process doing this I/O (process.pid): what a lock file records (stage 08). */
+  readonly pid: number;
+  /** Whether the process `pid` is still running (kill(pid, 0)): a lock naming a dead one is stale. */
+  isRunning(pid: number): boolean;
 }
 
 const MODE_FLAGS: Record<OpenMode, number> = {
@@ -143,5 +147,16 @@ export const nodeFileSystem: FileSystem = {
   async stat(path) {
     const stats = await fsp.stat(path);
     return { size: stats.size, isDirectory: stats.isDirectory() };
+  },
+  pid: process.pid,
+  isRunning(pid) {
+    // kill(0) would signal our whole process group, and a negative pid a group: never a process.
+    if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+    try {
+      process.kill(pid, 0); // signal 0 sends nothing: it only asks whether the process exists
+      return true;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'EPERM'; // exists, but belongs to another user
+    }
   },
 };

@@ -9,10 +9,14 @@
 // (a sector of garbage), and unsynced renames and unlinks are undone, which neither does.
 
 import path from 'node:path';
-import type { FileHandle, FileSystem, FsErrorCode, OpenMode } from '../../stages/file-system.ts';
+import type { FileHandle, FileSystem, OpenMode } from '../../stages/file-system.ts';
 import { FaultPlan, type FaultRule, type OpKind } from './faults.ts';
 import { Bytes, type PendingOp } from './bytes.ts';
 import { Rng } from './rng.ts';
+import { SimProcesses, SimProcessView } from './processes.ts';
+import { SimError } from './sim-errors.ts';
+
+export { SimError } from './sim-errors.ts';
 
 export const SECTOR = 512;
 
@@ -43,16 +47,6 @@ export type CrashMode =
   /** every write, synced or not: what kill -9 of a process leaves (the page cache survives) */
   | 'everything';
 
-export class SimError extends Error {
-  constructor(
-    readonly code: FsErrorCode,
-    message: string,
-  ) {
-    super(`${code}: ${message}`);
-    this.name = 'SimError';
-  }
-}
-
 export interface SimOptions {
   /** Seed for tearing; the same seed tears the same way. */
   seed?: number;
@@ -79,6 +73,7 @@ export class SimFileSystem implements FileSystem {
   cutDuring: string | undefined;
 
   private readonly jitterRng: Rng | undefined;
+  private readonly processes = new SimProcesses();
 
   constructor(options: SimOptions = {}) {
     this.rng = new Rng(options.seed ?? 1);
@@ -121,6 +116,7 @@ export class SimFileSystem implements FileSystem {
   recover(mode: CrashMode = 'durable'): void {
     this.root = this.rebuild(this.root, mode, new Map());
     this.generation++;
+    this.processes.reboot(); // the power cut killed every process
     this.powerIsOut = false;
     this.powerCutAt = undefined;
   }
@@ -160,6 +156,22 @@ export class SimFileSystem implements FileSystem {
     out.data = data;
     out.durable = data.copy();
     return out;
+  }
+
+  // ---- processes (stage 08's lock files) ----
+
+  /** This disk's own process: a new one after every reboot. */
+  get pid(): number {
+    return this.processes.main;
+  }
+
+  isRunning(pid: number): boolean {
+    return this.processes.isRunning(pid);
+  }
+
+  /** Another process on this disk: the same files, its own pid; `kill()` it as kill -9 would. */
+  spawnProcess(): SimProcessView {
+    return new SimProcessView(this, this.processes, this.processes.start());
   }
 
   // ---- the FileSystem interface ----

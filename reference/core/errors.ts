@@ -10,7 +10,9 @@ export type ErrorCode =
   /** The store was closed, or a failed write left it unable to promise durability. */
   | 'CLOSED'
   /** A transaction's commit was refused by its isolation level; it changed nothing and may be retried. */
-  | 'CONFLICT';
+  | 'CONFLICT'
+  /** Another store (in this process or another) has the directory open; the message names its pid. */
+  | 'LOCKED';
 
 export class KvError extends Error {
   constructor(

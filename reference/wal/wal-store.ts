@@ -20,6 +20,7 @@ import { KvError } from '../core/errors.ts';
 import type { EngineOptions } from '../store/engine-options.ts';
 import { checkKey, checkValue, DEFAULT_LIMITS, type Limits } from '../store/limits.ts';
 import { createDirectory } from '../storage/directory.ts';
+import { DirectoryLock } from '../store/dir-lock.ts';
 import { Segment, segmentName } from './segment.ts';
 import { COMMIT, DELETE, encodeWalRecord, PUT, type RecordType, TX_DELETE, TX_PUT } from './wal-record.ts';
 import { recoverLog } from './wal-recovery.ts';
@@ -52,6 +53,7 @@ export class WalStore implements WalStoreContract {
 
   private constructor(
     private readonly engine: DiskStore,
+    private readonly lock: DirectoryLock,
     private readonly fs: FileSystem,
     private readonly dir: string,
     private readonly limits: Limits,
@@ -70,9 +72,16 @@ export class WalStore implements WalStoreContract {
     if (!(checkpointBytes > 0)) throw new KvError('INVALID_ARGUMENT', `checkpointBytes must be a positive number, got ${String(checkpointBytes)}`);
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
     await createDirectory(fs, dir);
+    const lock = await DirectoryLock.acquire(fs, dir); // before reading a byte: another owner may be writing
     // The hook is bound once the store exists; while the log replays, the records are on disk already.
     let store: WalStore | undefined;
-    const engine = await openEngine({ ...options, fs, beforeDurable: () => store?.syncAll() ?? Promise.resolve() });
+    let engine: DiskStore;
+    try {
+      engine = await openEngine({ ...options, fs, beforeDurable: () => store?.syncAll() ?? Promise.resolve() });
+    } catch (error) {
+      await lock.release().catch(() => undefined);
+      throw error;
+    }
     try {
       // Frames are bounded by the file, not by this open's limits: a smaller limit must not turn
       // an acknowledged record into a torn tail. The index refuses an oversized one instead.
@@ -88,11 +97,12 @@ export class WalStore implements WalStoreContract {
         recovered.live === undefined
           ? await WalStore.firstSegment(fs, dir, recovered.lastNumber + 1, recovered.nextSeq)
           : await Segment.reopen(fs, dir, recovered.live.number, recovered.live.validLength);
-      store = new WalStore(engine, fs, dir, limits, sync, syncWindowMs, checkpointBytes, live, recovered.nextSeq, live.number);
+      store = new WalStore(engine, lock, fs, dir, limits, sync, syncWindowMs, checkpointBytes, live, recovered.nextSeq, live.number);
       store.earlier = recovered.earlier;
       return store;
     } catch (error) {
       await engine.close().catch(() => undefined);
+      await lock.release().catch(() => undefined);
       throw error;
     }
   }
@@ -160,24 +170,30 @@ export class WalStore implements WalStoreContract {
     this.closed = true;
     clearTimeout(this.windowTimer);
     try {
-      await this.checkpointing?.catch(() => undefined);
-      if (this.failure === undefined) await this.guard(this.syncAll());
+      try {
+        await this.checkpointing?.catch(() => undefined);
+        if (this.failure === undefined) await this.guard(this.syncAll());
+      } finally {
+        await this.engine.close().catch((error: unknown) => this.stop(error));
+        for (const segment of [...this.older, this.live]) await segment.handle.close().catch(() => undefined);
+      }
+      if (this.failure !== undefined) throw this.failure;
+      await this.shutdownCheckpoint();
     } finally {
-      await this.engine.close().catch((error: unknown) => this.stop(error));
-      for (const segment of [...this.older, this.live]) await segment.handle.close().catch(() => undefined);
+      // Last, and even after a failure: the directory is free once nothing of ours touches it.
+      // (If this fails too, the LOCK names a process that will be gone: the next owner takes it over.)
+      await this.lock.release().catch(() => undefined);
     }
-    if (this.failure !== undefined) throw this.failure;
-    await this.shutdownCheckpoint();
   }
 
   /**
    * The index closed cleanly, so its files hold every logged write: the log is not needed any
    * more, and the next open need not replay it (a shutdown checkpoint, as PostgreSQL makes).
    * A crash in between leaves segments the index already covers: replaying them is harmless.
+   * (The lock's release syncs the directory, and so makes these unlinks durable too.)
    */
   private async shutdownCheckpoint(): Promise<void> {
     for (const { number } of this.segments()) await this.fs.unlink(path.join(this.dir, segmentName(number)));
-    await this.fs.syncDir(this.dir);
   }
 
   /**

@@ -1,0 +1,136 @@
+// One owner per directory: a file LOCK holding the owner's pid, made with O_EXCL
+// ('create-new'), so of two processes creating it at once exactly one succeeds. The owner
+// deletes it at close. A process killed with -9 cannot, so a LOCK naming a process that no
+// longer runs is stale, and the next open takes it over.
+//
+// Taking over is the delicate part: "read LOCK, see a dead pid, delete LOCK, create mine" lets
+// two newcomers that both saw the dead pid each delete the other's fresh lock and both win.
+// So deleting a dead owner's lock is itself done under a lock, keyed by the dead pid:
+// LOCK.takeover-<pid>, made with O_EXCL. Its holder re-reads LOCK and deletes it only if it
+// still names that dead pid; a LOCK never goes back to naming a dead process, so the check
+// cannot be fooled, and everyone then races on O_EXCL again. A takeover marker left by a taker
+// that died is stale in the same way and is taken over the same way (recursion on the name).
+//
+// Why not flock/fcntl, as LevelDB and SQLite use (the kernel releases them when the process
+// dies)? Node has no binding for them. Known limits of pid files, as PostgreSQL's: a pid
+// reused by an unrelated process after a crash looks alive (the message says how to check and
+// remove LOCK by hand), and the lock only works between processes that see the same pids.
+
+import path from 'node:path';
+import type { FileSystem } from '../../stages/file-system.ts';
+import { KvError } from '../core/errors.ts';
+
+export const LOCK_FILE = 'LOCK';
+
+/** How long a LOCK may stay empty (its creator between create and write) before it counts as abandoned. */
+const EMPTY_LOCK_PATIENCE_MS = 200;
+const RETRY_MS = 5;
+
+const encoder = new TextEncoder();
+
+export class DirectoryLock {
+  private released: Promise<void> | undefined;
+
+  private constructor(
+    private readonly fs: FileSystem,
+    private readonly file: string,
+  ) {}
+
+  /** Takes the directory, or rejects with LOCKED naming the process that has it. */
+  static async acquire(fs: FileSystem, dir: string): Promise<DirectoryLock> {
+    const file = path.join(dir, LOCK_FILE);
+    await take(fs, file, dir);
+    return new DirectoryLock(fs, file);
+  }
+
+  /** Gives the directory back: deletes LOCK if it still names us, and makes that durable. */
+  release(): Promise<void> {
+    this.released ??= (async () => {
+      if ((await readOwner(this.fs, this.file)) !== this.fs.pid) return; // not ours any more: leave it alone
+      await this.fs.unlink(this.file);
+      // Durable, so a reboot does not bring back a LOCK whose pid some new process may reuse.
+      await this.fs.syncDir(path.dirname(this.file));
+    })();
+    return this.released;
+  }
+}
+
+/** Creates `file` naming this process, taking it over from a dead owner; LOCKED if a live one has it. */
+async function take(fs: FileSystem, file: string, dir: string): Promise<void> {
+  let waitedForEmpty = 0;
+  for (;;) {
+    if (await tryCreate(fs, file)) return;
+    const owner = await readOwner(fs, file);
+    if (owner === 'vanished') continue; // released meanwhile: race for it again
+    if (owner === 'empty' && waitedForEmpty < EMPTY_LOCK_PATIENCE_MS) {
+      // Its creator may be between creating it and writing its pid: give it time.
+      await sleep(RETRY_MS);
+      waitedForEmpty += RETRY_MS;
+      continue;
+    }
+    const pid = owner === 'empty' ? 0 : owner; // 0: a creator that died before writing its pid
+    if (pid !== 0 && fs.isRunning(pid)) throw locked(dir, pid, fs.pid);
+    const marker = `${file}.takeover-${pid}`;
+    try {
+      await take(fs, marker, dir);
+    } catch (error) {
+      if (!(error instanceof KvError && error.code === 'LOCKED')) throw error;
+      await sleep(RETRY_MS); // another process is taking over right now: see who wins
+      continue;
+    }
+    try {
+      const still = await readOwner(fs, file);
+      if (still === owner) await fs.unlink(file);
+    } finally {
+      await fs.unlink(marker).catch(() => undefined);
+    }
+    waitedForEmpty = 0;
+  }
+}
+
+/** O_EXCL create with our pid in it; false if the name is taken. */
+async function tryCreate(fs: FileSystem, file: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await fs.open(file, 'create-new');
+  } catch (error) {
+    if ((error as { code?: string }).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    await handle.write(0, encoder.encode(`${fs.pid}\n`));
+    // Synced, so a power cut never leaves an empty LOCK behind (which the next open would have
+    // to wait out, not knowing whether its creator is still about to write its pid).
+    await handle.sync();
+    await handle.close();
+    return true;
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await fs.unlink(file).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The pid a lock file names; 'empty' if it names none (yet); 'vanished' if it is gone. */
+async function readOwner(fs: FileSystem, file: string): Promise<number | 'empty' | 'vanished'> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await fs.readFile(file);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOENT') return 'vanished';
+    throw error;
+  }
+  const match = /^(\d+)\n/.exec(new TextDecoder().decode(bytes));
+  return match === null ? 'empty' : Number(match[1]);
+}
+
+function locked(dir: string, owner: number, self: number): KvError {
+  if (owner === self) return new KvError('LOCKED', `${dir} is already open in this process (pid ${owner}): close that store first`);
+  return new KvError(
+    'LOCKED',
+    `${dir} is in use by process ${owner} (its ${LOCK_FILE} file says so): close that store first. ` +
+      `If no store is running there, ${owner} is another program that reused the pid after a crash: delete ${path.join(dir, LOCK_FILE)}`,
+  );
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
