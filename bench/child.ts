@@ -1,16 +1,19 @@
 // Runs the workloads against one engine, in a process of its own that run.ts forks: one
 // engine's heap, caches and native crashes cannot touch another's figures. The store lives in
 // a fresh temp dir: written, closed and reopened (so reads come from what is on disk, not
-// from what the writes left in memory), read, scanned, then removed.
+// from what the writes left in memory), read, scanned, then removed. A request of kind
+// 'clients' runs the concurrent-clients bench (clients.ts) instead.
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { benchClients, type ClientsReport, type ClientsRequest } from './clients.ts';
 import { makeDataSet } from './data.ts';
 import type { EngineName, Mode } from './engines/engine.ts';
 import { engineNamed } from './engines/index.ts';
 import { checkValues, fullScan, type Measurement, randomRead, randomWrite, shortScan } from './workloads.ts';
 
 export interface EngineRequest {
+  kind?: 'workloads';
   engine: EngineName;
   keys: number;
   seed: number;
@@ -65,8 +68,9 @@ export async function benchEngine(request: EngineRequest): Promise<EngineReport>
 
 // Forked by run.ts: one request in, one report out.
 if (process.send !== undefined) {
-  process.once('message', (request: EngineRequest) => {
-    benchEngine(request).then(
+  process.once('message', (request: EngineRequest | ClientsRequest) => {
+    const run: Promise<EngineReport | ClientsReport> = request.kind === 'clients' ? benchClients(request) : benchEngine(request);
+    run.then(
       (report) => process.send!(report, () => process.exit(0)),
       (error: unknown) => {
         const message = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -1,7 +1,8 @@
 // `npm run bench`: times dbkata's engines on four workloads (random-write, random-read,
 // full-scan, short-scan) and, with --peers, LevelDB, LMDB and SQLite on the same data in the
 // same run, as ratios to LevelDB. Prints a markdown table; --json FILE writes the records.
-// Each engine runs in a child process (child.ts); `--help` says the rest.
+// With --clients it runs the concurrent-clients bench (clients.ts) instead. Each engine runs
+// in a child process (child.ts); `--help` says the rest.
 
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -9,6 +10,8 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { EngineReport, EngineRequest } from './child.ts';
+import { CLIENT_ENGINES, type ClientEngine, type ClientsReport, type ClientsRequest, DEFAULT_CLIENT_KEYS, DEFAULT_CLIENT_OPS, DEFAULT_CLIENTS } from './clients.ts';
+import { clientsMarkdown, clientsRecords } from './clients-report.ts';
 import type { BenchEngine } from './engines/engine.ts';
 import { BASELINE, ENGINES, engineNamed } from './engines/index.ts';
 import { installPeers } from './peer-packages.ts';
@@ -43,7 +46,17 @@ Options:
   --tmp DIR        where the temp stores go (default ${os.tmpdir()})
   -h, --help       this help
 
+Concurrent clients, instead of the four workloads:
+  --clients [a,b]  the stage 07 store (transactions, WAL, sync 'commit') of ${Object.keys(CLIENT_ENGINES).join(' and ')}
+                   under a, b... concurrent clients (default ${DEFAULT_CLIENTS.join(',')}), each an async loop
+                   awaiting one operation at a time: 50% get / 50% put, then 100% get, of random
+                   loaded keys; ops/s and puts per log fsync (group commit). --keys defaults to
+                   ${DEFAULT_CLIENT_KEYS.toLocaleString('en-US')} here; --engines, --seed, --memory, --json, --tmp apply
+  --client-ops N   operations per engine, mix and client count, all clients together
+                   (default ${DEFAULT_CLIENT_OPS.toLocaleString('en-US')})
+
 Example: npm run bench -- --peers --json bench.json
+         npm run bench -- --clients 1,8,64
 `;
 
 function fail(message: string): never {
@@ -58,10 +71,22 @@ function wholeNumber(text: string | undefined, fallback: number, what: string, m
   return n;
 }
 
+/** Flags that mean nothing to the clients bench: refused, rather than silently ignored. */
+const NOT_WITH_CLIENTS = ['peers', 'durable', 'group'] as const;
+
+/**
+ * `--clients` may come without a value (parseArgs has no optional values): a bare one, at the
+ * end or before another flag, becomes `--clients=<default>`.
+ */
+function withClientsDefault(args: readonly string[]): string[] {
+  return args.map((arg, i) => (arg === '--clients' && !/^\d/.test(args[i + 1] ?? '') ? `--clients=${DEFAULT_CLIENTS.join(',')}` : arg));
+}
+
 function parse() {
   let parsed;
   try {
     parsed = parseArgs({
+      args: withClientsDefault(process.argv.slice(2)),
       options: {
         peers: { type: 'boolean' },
         engines: { type: 'string' },
@@ -72,6 +97,8 @@ function parse() {
         memory: { type: 'string' },
         json: { type: 'string' },
         tmp: { type: 'string' },
+        clients: { type: 'string' },
+        'client-ops': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -82,7 +109,23 @@ function parse() {
     process.stdout.write(HELP);
     process.exit(0);
   }
+  if (parsed.clients !== undefined) {
+    for (const flag of NOT_WITH_CLIENTS) if (parsed[flag] !== undefined) fail(`--${flag} has no effect with --clients`);
+    return {
+      mode: 'clients' as const,
+      engines: pickClientEngines(parsed.engines),
+      clients: clientCounts(parsed.clients),
+      ops: wholeNumber(parsed['client-ops'], DEFAULT_CLIENT_OPS, '--client-ops', 1),
+      keys: wholeNumber(parsed.keys, DEFAULT_CLIENT_KEYS, '--keys', 100),
+      seed: wholeNumber(parsed.seed, 1, '--seed', 0),
+      memoryBudget: wholeNumber(parsed.memory, 8, '--memory', 1) * 2 ** 20,
+      json: parsed.json,
+      tmp: parsed.tmp ?? os.tmpdir(),
+    };
+  }
+  if (parsed['client-ops'] !== undefined) fail('--client-ops goes with --clients');
   return {
+    mode: 'workloads' as const,
     peers: parsed.peers === true,
     engines: pickEngines(parsed.engines, parsed.peers === true),
     keys: wholeNumber(parsed.keys, DEFAULT_KEYS, '--keys', 100),
@@ -114,26 +157,68 @@ function pickEngines(list: string | undefined, peers: boolean): BenchEngine[] {
   });
 }
 
+function clientCounts(list: string): number[] {
+  const counts = list.split(',').map((text) => wholeNumber(text.trim(), 0, '--clients (each count)', 1));
+  if (new Set(counts).size !== counts.length) fail(`--clients lists a count twice: ${list}`);
+  return counts;
+}
+
+function pickClientEngines(list: string | undefined): ClientEngine[] {
+  const names = Object.keys(CLIENT_ENGINES) as ClientEngine[];
+  if (list === undefined) return names;
+  return list.split(',').map((name) => {
+    const engine = names.find((n) => n === name.trim());
+    if (engine === undefined) fail(`--clients runs ${names.join(' and ')} only (the stage 07 store), not "${name}"`);
+    return engine;
+  });
+}
+
 /** Forks child.ts for one engine and waits for its report; a crash becomes a failed report. */
-function runChild(request: EngineRequest): Promise<EngineReport> {
+function runChild<R extends EngineReport | ClientsReport>(request: (EngineRequest | ClientsRequest) & { engine: R['engine'] }): Promise<R> {
+  // The failed report of either kind: the engine's name, which R's engine type admits, and why.
+  const failed = (error: string) => ({ engine: request.engine, ok: false, error }) as R;
   return new Promise((resolve) => {
     // The child's stdout goes to our stderr: stdout is the report's alone.
     const child = fork(fileURLToPath(new URL('./child.ts', import.meta.url)), [], { stdio: ['ignore', 2, 2, 'ipc'] });
-    let report: EngineReport | undefined;
+    let report: R | undefined;
     child.once('message', (message) => {
-      report = message as EngineReport;
+      report = message as R;
     });
-    child.once('error', (error) => resolve({ engine: request.engine, ok: false, error: error.message }));
+    child.once('error', (error) => resolve(failed(error.message)));
     child.once('exit', (code, signal) => {
-      resolve(report ?? { engine: request.engine, ok: false, error: `its process exited with ${signal ?? `code ${code}`} before reporting` });
+      resolve(report ?? failed(`its process exited with ${signal ?? `code ${code}`} before reporting`));
     });
     child.send(request);
   });
 }
 
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+async function mainClients(options: Extract<ReturnType<typeof parse>, { mode: 'clients' }>): Promise<void> {
+  const started = performance.now();
+  log(`bench --clients: ${options.keys.toLocaleString('en-US')} keys, seed ${options.seed}, clients ${options.clients.join(', ')}, ${options.ops.toLocaleString('en-US')} operations each: ${options.engines.join(', ')}`);
+  const reports: ClientsReport[] = [];
+  for (const engine of options.engines) {
+    const request: ClientsRequest = { kind: 'clients', engine, keys: options.keys, seed: options.seed, clients: options.clients, ops: options.ops, memoryBudget: options.memoryBudget, tmp: options.tmp };
+    const report = await runChild<ClientsReport>(request);
+    if (report.ok) log(`  ${engine} done in ${report.seconds.toFixed(1)} s`);
+    else log(`  ${engine} FAILED: ${report.error}`);
+    reports.push(report);
+  }
+  const settings = { keys: options.keys, seed: options.seed, clients: options.clients, ops: options.ops, memoryBudget: options.memoryBudget };
+  const rows = clientsRecords(reports, settings);
+  process.stdout.write(clientsMarkdown(reports, rows, settings));
+  if (options.json !== undefined) {
+    writeFileSync(options.json, `${JSON.stringify(rows, null, 2)}\n`);
+    log(`wrote ${rows.length} records to ${options.json}`);
+  }
+  log(`bench took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  if (reports.some((r) => !r.ok)) process.exitCode = 1;
+}
+
 async function main(): Promise<void> {
   const options = parse();
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+  if (options.mode === 'clients') return mainClients(options);
   const started = performance.now();
   if (options.peers && options.engines.some((e) => e.peer)) {
     try {
@@ -146,7 +231,7 @@ async function main(): Promise<void> {
   log(`bench: ${options.keys.toLocaleString('en-US')} keys, seed ${options.seed}${options.durable ? ', --durable' : ''}: ${options.engines.map((e) => e.name).join(', ')}`);
   const reports: EngineReport[] = [];
   for (const engine of options.engines) {
-    const report = await runChild({ engine: engine.name, keys: options.keys, seed: options.seed, durable: options.durable, memoryBudget: options.memoryBudget, group: options.group, tmp: options.tmp });
+    const report = await runChild<EngineReport>({ engine: engine.name, keys: options.keys, seed: options.seed, durable: options.durable, memoryBudget: options.memoryBudget, group: options.group, tmp: options.tmp });
     if (report.ok) log(`  ${engine.name} done in ${report.seconds.toFixed(1)} s`);
     else log(`  ${engine.name} FAILED: ${report.error}`);
     reports.push(report);

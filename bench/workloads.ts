@@ -17,8 +17,9 @@ const CHUNKS = 20;
 /** Full scans of the whole data set, one sample each. */
 export const FULL_SCAN_PASSES = 3;
 
-export interface Measurement {
-  workload: WorkloadName;
+/** W: the workload's name; the concurrent-clients bench (clients.ts) times its own under 'clients'. */
+export interface Measurement<W extends string = WorkloadName> {
+  workload: W;
   unit: 'ops/s' | 'keys/s';
   /** Operations (writes, gets) or keys (scans) done in the timed part. */
   count: number;
@@ -30,7 +31,7 @@ export interface Measurement {
 }
 
 /** Runs `chunks` calls of `chunk(i)` as one tinybench task; each returns how many operations or keys it did. */
-async function measure(workload: WorkloadName, unit: Measurement['unit'], chunks: number, chunk: (i: number) => Promise<number>): Promise<Measurement> {
+export async function measure<W extends string>(workload: W, unit: Measurement['unit'], chunks: number, chunk: (i: number) => Promise<number>): Promise<Measurement<W>> {
   let calls = 0;
   let count = 0;
   const bench = new Bench({ name: workload, iterations: chunks, time: 0, warmup: false, throws: true });

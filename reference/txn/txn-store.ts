@@ -16,6 +16,7 @@ import { compareBytes, copyBytes, keepBytes } from '../core/bytes.ts';
 import { KvError } from '../core/errors.ts';
 import type { Bounds } from '../memtable/skiplist.ts';
 import { checkKey, checkValue, DEFAULT_LIMITS, type Limits } from '../store/limits.ts';
+import { CallGate } from '../store/call-gate.ts';
 import { checkScanOptions } from '../store/scan-options.ts';
 import { type OpenEngine, WalStore, type Write } from '../wal/wal-store.ts';
 import { Serial } from './serial.ts';
@@ -25,6 +26,7 @@ import { VersionMap } from './versions.ts';
 export class TxStore implements TxStoreContract {
   private readonly versions = new VersionMap();
   private readonly commits = new Serial();
+  private readonly gate = new CallGate();
   /** The last commit timestamp handed out. */
   private clock = 0;
   /** Every commit up to this one is durable: what a new snapshot sees. */
@@ -46,53 +48,73 @@ export class TxStore implements TxStoreContract {
   }
 
   begin(options: BeginOptions = {}): Transaction {
+    this.gate.check();
     this.checkOpen();
     const isolation: Isolation = options.isolation ?? 'snapshot';
     if (isolation !== 'snapshot' && isolation !== 'serializable') throw new KvError('INVALID_ARGUMENT', `isolation must be 'snapshot' or 'serializable', got ${JSON.stringify(isolation)}`);
-    const snapshot = this.visibleTs;
-    this.snapshots.set(snapshot, (this.snapshots.get(snapshot) ?? 0) + 1);
-    return new TxImpl(this, snapshot, isolation, this.limits);
+    return new TxImpl(this, this.hold(this.visibleTs), isolation, this.limits);
   }
 
   // The store's own calls: each a transaction of one operation that sees every call made
-  // before it (as in stage 06), so they wait for the commits queued before them.
+  // before it (as in stage 06), so they wait for the commits queued before them. Each is
+  // counted by the gate, so close() waits for it and a call after close() gets CLOSED.
 
-  async get(key: Uint8Array): Promise<Uint8Array | undefined> {
+  get(key: Uint8Array): Promise<Uint8Array | undefined> {
     checkKey(key, this.limits);
-    await this.commits.barrier();
-    return this.wal.get(key);
+    return this.gate.run(async () => {
+      await this.commits.barrier();
+      return this.wal.get(key);
+    });
   }
 
+  /**
+   * One snapshot, at the newest commit (what a get made now would read): commits, flushes and
+   * compactions made while the scan runs do not show through, however long the caller takes.
+   */
   async *scan(options?: ScanOptions): AsyncGenerator<Entry> {
-    checkScanOptions(options);
-    await this.commits.barrier();
-    yield* this.wal.scan(options);
+    const { bounds, reverse, limit } = checkScanOptions(options);
+    const snapshot = await this.gate.run(async () => {
+      await this.commits.barrier();
+      return this.hold(this.clock);
+    });
+    try {
+      if (limit === 0) return;
+      let left = limit;
+      for await (const entry of this.scanAt(bounds, reverse, snapshot)) {
+        yield entry;
+        if (--left === 0) return;
+      }
+    } finally {
+      this.release(snapshot);
+    }
   }
 
-  async put(key: Uint8Array, value: Uint8Array): Promise<void> {
+  put(key: Uint8Array, value: Uint8Array): Promise<void> {
     checkKey(key, this.limits);
     checkValue(value, this.limits);
     return this.commit([{ key: keepBytes(key), value: keepBytes(value) }], undefined);
   }
 
-  async delete(key: Uint8Array): Promise<void> {
+  delete(key: Uint8Array): Promise<void> {
     checkKey(key, this.limits);
     return this.commit([{ key: keepBytes(key), value: undefined }], undefined);
   }
 
   flush(): Promise<void> {
-    return this.wal.flush();
+    return this.gate.run(() => this.wal.flush());
   }
 
   checkpoint(): Promise<void> {
-    return this.wal.checkpoint();
+    return this.gate.run(() => this.wal.checkpoint());
   }
 
   stats(): Promise<WalStats> {
-    return this.wal.stats();
+    return this.gate.run(() => this.wal.stats());
   }
 
+  /** Refuses new calls, waits for those in flight and the commits queued, then closes the log and the index (and frees the directory). */
   async close(): Promise<void> {
+    await this.gate.close();
     await this.commits.barrier();
     await this.wal.close();
   }
@@ -102,7 +124,11 @@ export class TxStore implements TxStoreContract {
   }
 
   /** A key's value as of `snapshot`: its tracked version, else the index's (the newest). */
-  async readAt(key: Uint8Array, snapshot: number): Promise<Uint8Array | undefined> {
+  readAt(key: Uint8Array, snapshot: number): Promise<Uint8Array | undefined> {
+    return this.gate.run(() => this.readNow(key, snapshot));
+  }
+
+  private async readNow(key: Uint8Array, snapshot: number): Promise<Uint8Array | undefined> {
     this.checkOpen();
     const tracked = this.versions.visible(key, snapshot);
     if (tracked !== 'untracked') return tracked.value === undefined ? undefined : copyBytes(tracked.value);
@@ -118,6 +144,20 @@ export class TxStore implements TxStoreContract {
    * searched afresh after each key, so one created while the scan runs is not passed over.
    */
   async *scanAt(bounds: Bounds, reverse: boolean, snapshot: number): AsyncGenerator<Entry> {
+    // Counted by the gate one step at a time: see CallGate.
+    const entries = this.entriesAt(bounds, reverse, snapshot);
+    try {
+      for (;;) {
+        const next = await this.gate.run(() => entries.next());
+        if (next.done === true) return;
+        yield next.value;
+      }
+    } finally {
+      await entries.return(undefined);
+    }
+  }
+
+  private async *entriesAt(bounds: Bounds, reverse: boolean, snapshot: number): AsyncGenerator<Entry> {
     const options: ScanOptions = { reverse };
     if (bounds.lower !== undefined) options[bounds.lower.inclusive ? 'gte' : 'gt'] = bounds.lower.key;
     if (bounds.upper !== undefined) options[bounds.upper.inclusive ? 'lte' : 'lt'] = bounds.upper.key;
@@ -157,7 +197,11 @@ export class TxStore implements TxStoreContract {
    * replaced, then — in one synchronous step — take a timestamp, record the versions, log and
    * apply. The log's durability is awaited outside, so many commits share an fsync.
    */
-  async commit(writes: readonly Write[], tx: TxImpl | undefined): Promise<void> {
+  commit(writes: readonly Write[], tx: TxImpl | undefined): Promise<void> {
+    return this.gate.run(() => this.commitNow(writes, tx));
+  }
+
+  private async commitNow(writes: readonly Write[], tx: TxImpl | undefined): Promise<void> {
     let ts = 0;
     // Wrapped in an object: an async function returning the promise itself would make the
     // Serial wait for the fsync, and commits could no longer share one.
@@ -205,7 +249,13 @@ export class TxStore implements TxStoreContract {
     this.collect();
   }
 
-  /** A transaction ended: its snapshot no longer holds old versions. */
+  /** Keeps the versions `snapshot` reads until release(snapshot). */
+  private hold(snapshot: number): number {
+    this.snapshots.set(snapshot, (this.snapshots.get(snapshot) ?? 0) + 1);
+    return snapshot;
+  }
+
+  /** A transaction or a scan ended: its snapshot no longer holds old versions. */
   release(snapshot: number): void {
     const holders = (this.snapshots.get(snapshot) ?? 1) - 1;
     if (holders === 0) this.snapshots.delete(snapshot);
