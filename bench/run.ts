@@ -79,7 +79,7 @@ const NOT_WITH_CLIENTS = ['peers', 'durable', 'group'] as const;
  * end or before another flag, becomes `--clients=<default>`.
  */
 function withClientsDefault(args: readonly string[]): string[] {
-  return args.map((arg, i) => (arg === '--clients' && !/^\d/.test(args[i + 1] ?? '') ? `--clients=${DEFAULT_CLIENTS.join(',')}` : arg));
+  return args.map((arg, i) => (arg === '--clients' && (args[i + 1] ?? '-').startsWith('-') ? `--clients=${DEFAULT_CLIENTS.join(',')}` : arg));
 }
 
 function parse() {
@@ -160,7 +160,7 @@ function pickEngines(list: string | undefined, peers: boolean): BenchEngine[] {
 function clientCounts(list: string): number[] {
   const counts = list.split(',').map((text) => wholeNumber(text.trim(), 0, '--clients (each count)', 1));
   if (new Set(counts).size !== counts.length) fail(`--clients lists a count twice: ${list}`);
-  return counts;
+  return counts.sort((a, b) => a - b); // the table reads as a scaling curve
 }
 
 function pickClientEngines(list: string | undefined): ClientEngine[] {
@@ -196,7 +196,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 async function mainClients(options: Extract<ReturnType<typeof parse>, { mode: 'clients' }>): Promise<void> {
   const started = performance.now();
-  log(`bench --clients: ${options.keys.toLocaleString('en-US')} keys, seed ${options.seed}, clients ${options.clients.join(', ')}, ${options.ops.toLocaleString('en-US')} operations each: ${options.engines.join(', ')}`);
+  log(`bench --clients: ${options.keys.toLocaleString('en-US')} keys, seed ${options.seed}, clients ${options.clients.join(', ')}, ${options.ops.toLocaleString('en-US')} operations per read-write row: ${options.engines.join(', ')}`);
   const reports: ClientsReport[] = [];
   for (const engine of options.engines) {
     const request: ClientsRequest = { kind: 'clients', engine, keys: options.keys, seed: options.seed, clients: options.clients, ops: options.ops, memoryBudget: options.memoryBudget, tmp: options.tmp };

@@ -30,7 +30,7 @@ export const STAGES: readonly StageInfo[] = [
   { id: '05', slug: 'disk-index', title: 'on-disk index: LSM tree or B+tree', status: 'ready', engines: ENGINES },
   { id: '06', slug: 'wal', title: 'write-ahead log with crash injection', status: 'ready', engines: ENGINES },
   { id: '07', slug: 'transactions', title: 'transactions', status: 'ready', engines: ENGINES },
-  { id: '08', slug: 'concurrency', title: 'concurrency', status: 'planned', engines: ENGINES },
+  { id: '08', slug: 'concurrency', title: 'concurrency', status: 'ready', engines: ENGINES },
   { id: '09', slug: 'query-engine', title: 'SQL query engine', status: 'planned' },
   { id: '10', slug: 'csv-etl', title: 'CSV ETL', status: 'planned' },
 ];

@@ -3,6 +3,7 @@
 // `npm run mutants` proves it. A patch names the exact text it replaces, and the runner
 // refuses a patch whose text no longer occurs exactly once, so mutants cannot rot silently.
 
+import { CONCURRENCY_MUTANTS } from './catalogue-concurrency.ts';
 import { STORAGE_MUTANTS } from './catalogue-storage.ts';
 
 export interface Mutant {
@@ -247,4 +248,5 @@ export const MUTANTS: readonly Mutant[] = [
     replace: '',
   },
   ...STORAGE_MUTANTS,
+  ...CONCURRENCY_MUTANTS,
 ];

@@ -1,0 +1,99 @@
+// Shared by stage 08's test files: the stage handle, a simulated disk, byte helpers, a store
+// opened for schedule tests, and `drive`, which lets fast-check's scheduler run a set of
+// concurrent clients to the end — and says so when some call never settles (a lost wake-up).
+
+import type fc from 'fast-check';
+import { Mismatch, rethrowStub } from '../../harness/assert.ts';
+import { show } from '../../harness/display.ts';
+import { defineStage } from '../../harness/kata.ts';
+import { ScheduledFileSystem } from '../../harness/sim-fs/scheduled.ts';
+import { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
+import type { ConcurrentStore, Stage08, WalStoreOptions } from '../../stages/08-concurrency/contract.ts';
+
+export const { rule, property, load } = defineStage<Stage08>('08', ['openStore']);
+
+export const DIR = '/db';
+export const KiB = 1024;
+
+const encoder = new TextEncoder();
+export const b = (text: string) => encoder.encode(text);
+export const text = (bytes: Uint8Array | undefined) => (bytes === undefined ? undefined : new TextDecoder().decode(bytes));
+
+export function simDisk(seed = 1): SimFileSystem {
+  return new SimFileSystem({ seed });
+}
+
+/** Options for the tests: a small budget, so the index works on disk, and no structure checks. */
+export function options(fs: WalStoreOptions['fs'], more: Partial<WalStoreOptions> = {}): WalStoreOptions {
+  return { dir: DIR, fs, paranoid: false, memoryBudget: 16 * KiB, checkpointBytes: 4 * KiB, ...more };
+}
+
+/** Opens, and turns a refusal into a failure that says what was being done. */
+export async function openOrFail(stage: Stage08, opts: WalStoreOptions, doing: string): Promise<ConcurrentStore> {
+  try {
+    return await stage.openStore(opts);
+  } catch (error) {
+    rethrowStub(error);
+    throw new Mismatch(`${doing}\n  expected: the store opens\n  received: ${show(error)} (code ${show(codeOf(error))})`);
+  }
+}
+
+export const codeOf = (error: unknown): unknown => (error as { code?: unknown } | undefined)?.code;
+export const messageOf = (error: unknown): string => String((error as Error | undefined)?.message ?? error);
+
+/**
+ * A store on a scheduled disk, with `preload` written and flushed in three batches before the
+ * schedule starts (on the LSM tree: three tables at level 0, so one more flush starts a
+ * compaction; on the B+tree: pages on disk), and the disk's scheduling then switched on.
+ */
+export async function scheduledStore(stage: Stage08, scheduler: fc.Scheduler, preload: ReadonlyMap<string, string>): Promise<{ store: ConcurrentStore; disk: ScheduledFileSystem }> {
+  const disk = new ScheduledFileSystem(simDisk(), scheduler);
+  disk.scheduling = false;
+  const store = await openOrFail(stage, options(disk), 'opening a store for a schedule');
+  const entries = [...preload];
+  for (let batch = 0; batch < 3; batch++) {
+    for (const [key, value] of entries.filter((_, i) => i % 3 === batch)) await store.put(b(key), b(value));
+    await store.flush();
+  }
+  disk.scheduling = true;
+  return { store, disk };
+}
+
+/** A client's calls, run one after another: each returns when its call settled. */
+export type Client = () => Promise<void>;
+
+/**
+ * Runs `clients` concurrently, letting the scheduler pick which pending I/O completes next,
+ * until every client is done. If none is pending and some client is not done after a few
+ * turns of the event loop, nothing will ever wake it: that is reported with `inFlight()`.
+ */
+export async function drive(scheduler: fc.Scheduler, clients: readonly Client[], inFlight: () => string[], doing: string): Promise<void> {
+  let done = 0;
+  const failures: unknown[] = [];
+  for (const client of clients) {
+    client().then(
+      () => done++,
+      (error: unknown) => {
+        done++;
+        failures.push(error);
+      },
+    );
+  }
+  for (let quiet = 0; done < clients.length; ) {
+    if (scheduler.count() > 0) {
+      await scheduler.waitOne();
+      // Let the resumed caller run on to its next I/O before the next pick, so that each pick
+      // chooses among everything that is ready at that moment.
+      await new Promise((resolve) => setImmediate(resolve));
+      quiet = 0;
+    } else if (quiet++ < 20) {
+      await new Promise((resolve) => setImmediate(resolve));
+    } else {
+      throw new Mismatch(
+        `${doing}\n  expected: every call settles once the disk has answered every request\n  received: no I/O is pending, and these calls never settled:\n    ${inFlight().join('\n    ')}\n` +
+          '  (a lost wake-up: a waiter on the group commit, a lock or the flush that nothing will ever resolve)',
+      );
+    }
+  }
+  if (failures.length > 0) throw failures[0];
+}
