@@ -47,4 +47,21 @@ export const CONCURRENCY_MUTANTS: readonly Mutant[] = [
     find: '  written(start: number, end: number): void {\n    this.finished.set(start, end);\n',
     replace: '  written(start: number, end: number): void {\n    const laterDone = this.finished.size > 0;\n    this.finished.set(start, end);\n    if (laterDone) { for (let next = this.finished.get(this.contiguous); next !== undefined; next = this.finished.get(this.contiguous)) { this.finished.delete(this.contiguous); this.contiguous = next; } return; }\n',
   },
+  {
+    id: 'window-without-back-pressure',
+    stage: '08',
+    engine: 'btree',
+    bug: "in sync 'window' mode the log runs ahead of its fsyncs without limit: a stalled disk lets writers pile up acknowledged, undurable data",
+    file: 'wal/wal-store.ts',
+    find: '      if (behind > live.sync.syncedLength) await this.guard(live.sync.durableThrough(behind));\n',
+    replace: '',
+  },
+  {
+    id: 'lock-takeover-race',
+    stage: '08',
+    bug: 'a stale lock is taken over by "read LOCK, see a dead pid, delete it, create mine": two newcomers that both saw the dead pid each delete what is there, and both win',
+    file: 'store/dir-lock.ts',
+    find: "    const marker = `${file}.takeover-${pid}`;\n    try {\n      await take(fs, marker, dir);\n    } catch (error) {\n      if (!(error instanceof KvError && error.code === 'LOCKED')) throw error;\n      await sleep(RETRY_MS); // another process is taking over right now: see who wins\n      continue;\n    }\n    try {\n      const still = await readOwner(fs, file);\n      if (still === owner) await fs.unlink(file);\n    } finally {\n      await fs.unlink(marker).catch(() => undefined);\n    }\n",
+    replace: '    await fs.unlink(file).catch(() => undefined);\n',
+  },
 ];

@@ -17,6 +17,8 @@ export class ScheduledFileSystem implements FileSystem {
   constructor(
     private readonly disk: FileSystem,
     private readonly scheduler: fc.Scheduler,
+    /** Put before each task's label in the scheduler's report, e.g. "pid 4102: " for one of several processes. */
+    private readonly who = '',
   ) {}
 
   get pid(): number {
@@ -38,7 +40,7 @@ export class ScheduledFileSystem implements FileSystem {
       () => undefined,
       () => undefined,
     );
-    return this.scheduler.schedule(finished, label).then(() => started);
+    return this.scheduler.schedule(finished, `${this.who}${label}`).then(() => started);
   }
 
   async open(file: string, mode: OpenMode): Promise<FileHandle> {

@@ -35,6 +35,9 @@ export interface Write {
 export type OpenEngine = (options: EngineOptions) => Promise<DiskStore>;
 
 const DEFAULT_WINDOW_MS = 10;
+/** Half the index's default memory budget (8 MiB), and never under 32 KiB. */
+const DEFAULT_MAX_UNSYNCED = 4 * 1024 * 1024;
+const MIN_MAX_UNSYNCED = 32 * 1024;
 const DEFAULT_CHECKPOINT_BYTES = 4 * 1024 * 1024;
 
 export class WalStore implements WalStoreContract {
@@ -48,6 +51,8 @@ export class WalStore implements WalStoreContract {
   private closed = false;
   private closing: Promise<void> | undefined;
   private checkpoints = 0;
+  /** In 'window' mode, how far the log may run ahead of its last fsync (half the memory budget). */
+  private maxUnsyncedBytes = DEFAULT_MAX_UNSYNCED;
   /** fsyncs made by segments a checkpoint deleted: stats() counts the log's over the store's life. */
   private retiredSyncs = 0;
 
@@ -99,6 +104,7 @@ export class WalStore implements WalStoreContract {
           : await Segment.reopen(fs, dir, recovered.live.number, recovered.live.validLength);
       store = new WalStore(engine, lock, fs, dir, limits, sync, syncWindowMs, checkpointBytes, live, recovered.nextSeq, live.number);
       store.earlier = recovered.earlier;
+      store.maxUnsyncedBytes = Math.max(MIN_MAX_UNSYNCED, Math.floor((options.memoryBudget ?? 2 * DEFAULT_MAX_UNSYNCED) / 2));
       return store;
     } catch (error) {
       await engine.close().catch(() => undefined);
@@ -214,6 +220,11 @@ export class WalStore implements WalStoreContract {
     else {
       await this.guard(live.sync.writtenThrough(end));
       await this.guard(live.writtenBefore); // and every write of the older segments
+      // Back-pressure: the log may run ahead of its last fsync by a bounded number of bytes.
+      // Past that, writers wait for the disk: acknowledging more would hold ever more data
+      // in memory (the page cache) that the window promised would soon be durable.
+      const behind = end - this.maxUnsyncedBytes;
+      if (behind > live.sync.syncedLength) await this.guard(live.sync.durableThrough(behind));
       this.windowTimer ??= setTimeout(() => {
         this.windowTimer = undefined;
         this.syncAll().catch((error: unknown) => this.stop(error));

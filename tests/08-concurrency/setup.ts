@@ -64,8 +64,8 @@ export type Client = () => Promise<void>;
 
 /**
  * Runs `clients` concurrently, letting the scheduler pick which pending I/O completes next,
- * until every client is done. If none is pending and some client is not done after a few
- * turns of the event loop, nothing will ever wake it: that is reported with `inFlight()`.
+ * until every client is done. If no I/O is pending and some client is still not done after
+ * about 100 ms, nothing will ever wake it: that is reported with `inFlight()`.
  */
 export async function drive(scheduler: fc.Scheduler, clients: readonly Client[], inFlight: () => string[], doing: string): Promise<void> {
   let done = 0;
@@ -86,8 +86,12 @@ export async function drive(scheduler: fc.Scheduler, clients: readonly Client[],
       // chooses among everything that is ready at that moment.
       await new Promise((resolve) => setImmediate(resolve));
       quiet = 0;
-    } else if (quiet++ < 20) {
+    } else if (quiet < 10) {
+      quiet++;
       await new Promise((resolve) => setImmediate(resolve));
+    } else if (quiet < 60) {
+      quiet++; // a caller may be sleeping on a timer (a lock's retry): give it about 100 ms
+      await new Promise((resolve) => setTimeout(resolve, 2));
     } else {
       throw new Mismatch(
         `${doing}\n  expected: every call settles once the disk has answered every request\n  received: no I/O is pending, and these calls never settled:\n    ${inFlight().join('\n    ')}\n` +

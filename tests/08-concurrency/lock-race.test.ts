@@ -1,0 +1,60 @@
+// Stage 08: processes racing for one directory. Two to four simulated processes open the same
+// directory at once — a fresh one, one closed cleanly, or one whose owner was killed and left
+// its LOCK behind — while fast-check's scheduler orders every file operation they make.
+// Exactly one may win; every other open is refused with LOCKED naming the winner.
+
+import fc from 'fast-check';
+import { Mismatch } from '../../harness/assert.ts';
+import { show } from '../../harness/display.ts';
+import { ScheduledFileSystem } from '../../harness/sim-fs/scheduled.ts';
+import type { ConcurrentStore } from '../../stages/08-concurrency/contract.ts';
+import { b, codeOf, drive, messageOf, openOrFail, options, property, simDisk } from './setup.ts';
+
+type Before = 'fresh' | 'closed' | 'owner killed';
+
+property(
+  '08-L02',
+  'processes opening one directory at once (fresh, cleanly closed, or with a dead owner\'s LOCK): exactly one wins, the others get LOCKED naming it, in every interleaving',
+  'One owner per directory',
+  fc.tuple(fc.scheduler(), fc.constantFrom<Before>('fresh', 'closed', 'owner killed'), fc.integer({ min: 2, max: 4 })),
+  async (stage, [scheduler, before, count]) => {
+    const disk = simDisk();
+    if (before !== 'fresh') {
+      const first = disk.spawnProcess();
+      const store = await openOrFail(stage, options(first), 'a first process creating the store');
+      await store.put(b('k'), b('v'));
+      if (before === 'closed') await store.close();
+      else first.kill();
+    }
+    const processes = Array.from({ length: count }, () => disk.spawnProcess());
+    const outcomes: ({ pid: number; store: ConcurrentStore } | { pid: number; error: unknown } | undefined)[] = [];
+    await drive(
+      scheduler,
+      processes.map((process, i) => async () => {
+        try {
+          outcomes[i] = { pid: process.pid, store: await stage.openStore(options(new ScheduledFileSystem(process, scheduler, `pid ${process.pid}: `))) };
+        } catch (error) {
+          outcomes[i] = { pid: process.pid, error };
+        }
+      }),
+      () => processes.filter((_, i) => outcomes[i] === undefined).map((p) => `openStore by process ${p.pid}`),
+      `${count} processes opening a directory (${before}) at once`,
+    );
+    const said = outcomes.map((o) => (o === undefined ? '?' : 'store' in o ? `${o.pid} opened it` : `${o.pid} got ${show(codeOf(o.error))}: ${messageOf(o.error)}`)).join('\n    ');
+    const winners = outcomes.filter((o) => o !== undefined && 'store' in o) as { pid: number; store: ConcurrentStore }[];
+    if (winners.length !== 1) {
+      throw new Mismatch(`${count} processes opening one directory (${before}) at once\n  expected: exactly one opens it; the others get LOCKED\n  received:\n    ${said}`);
+    }
+    const winner = winners[0]!;
+    for (const o of outcomes) {
+      if (o === undefined || 'store' in o) continue;
+      if (codeOf(o.error) !== 'LOCKED' || !new RegExp(`\\b${winner.pid}\\b`).test(messageOf(o.error))) {
+        throw new Mismatch(`${count} processes opening one directory (${before}) at once\n  expected: the losers get LOCKED naming the winner, pid ${winner.pid}\n  received:\n    ${said}`);
+      }
+    }
+    await drive(scheduler, [() => winner.store.close()], () => ['close()'], 'the winner closing the store');
+    const after = await openOrFail(stage, options(disk), 'opening the directory after the winner closed it');
+    await after.close();
+  },
+  { numRuns: 300, timeout: 60_000 }, // 300 races per engine
+);

@@ -1,0 +1,95 @@
+// Stage 08: back-pressure. With every fsync of the disk stalled, background work cannot put
+// anything on disk; the store may keep acknowledging writes (sync 'window') only while the
+// data it holds for them stays within its memory budget — after that writes wait — and reads
+// go on answering all the while. Once the disk answers again, every write settles.
+
+import { Mismatch } from '../../harness/assert.ts';
+import { show } from '../../harness/display.ts';
+import type { FileHandle, FileSystem, OpenMode } from '../../stages/file-system.ts';
+import { b, KiB, openOrFail, options, rule, simDisk, text } from './setup.ts';
+
+/** A disk whose fsyncs (of files and of directories) hang while `stalled`, then all go through. */
+class StallingDisk implements FileSystem {
+  stalled = false;
+  private waiting: (() => void)[] = [];
+  constructor(private readonly disk: FileSystem) {}
+  get pid() {
+    return this.disk.pid;
+  }
+  isRunning = (pid: number) => this.disk.isRunning(pid);
+  release(): void {
+    this.stalled = false;
+    for (const wake of this.waiting.splice(0)) wake();
+  }
+  gate(): Promise<void> {
+    return this.stalled ? new Promise((resolve) => this.waiting.push(resolve)) : Promise.resolve();
+  }
+  async open(file: string, mode: OpenMode): Promise<FileHandle> {
+    const handle = await this.disk.open(file, mode);
+    return { ...bind(handle), sync: async () => (await this.gate(), handle.sync()) };
+  }
+  readFile = (file: string) => this.disk.readFile(file);
+  rename = (from: string, to: string) => this.disk.rename(from, to);
+  unlink = (file: string) => this.disk.unlink(file);
+  mkdir = (dir: string) => this.disk.mkdir(dir);
+  readdir = (dir: string) => this.disk.readdir(dir);
+  syncDir = async (dir: string) => (await this.gate(), this.disk.syncDir(dir));
+  stat = (file: string) => this.disk.stat(file);
+}
+
+function bind(handle: FileHandle): FileHandle {
+  return {
+    read: (position, length) => handle.read(position, length),
+    write: (position, data) => handle.write(position, data),
+    append: (data) => handle.append(data),
+    size: () => handle.size(),
+    truncate: (size) => handle.truncate(size),
+    sync: () => handle.sync(),
+    close: () => handle.close(),
+  };
+}
+
+const turns = async (n: number) => {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setTimeout(resolve, 1));
+};
+
+const BUDGET = 64 * KiB;
+const VALUE = 200;
+const WRITES = 4000; // 800 KB of values: 12 times the budget
+
+rule('08-B01', 'while the disk cannot sync, acknowledged writes stay within the memory budget (then writes wait), reads keep answering, and every write settles once the disk is back', 'Back-pressure', async (stage) => {
+  const disk = new StallingDisk(simDisk());
+  const store = await openOrFail(stage, options(disk, { memoryBudget: BUDGET, sync: 'window', syncWindowMs: 1, checkpointBytes: 256 * KiB }), 'opening a new store');
+  for (let i = 0; i < 100; i++) await store.put(b(`r${String(i).padStart(3, '0')}`), b(`read me ${i}`));
+  await store.flush();
+
+  disk.stalled = true;
+  let acknowledged = 0;
+  const writes = Array.from({ length: WRITES }, (_, i) => store.put(b(`w${String(i).padStart(4, '0')}`), b(`${i}:`.padEnd(VALUE, '.'))).then(() => void acknowledged++));
+  await turns(60);
+  const ackedWhileStalled = acknowledged;
+
+  // Reads while the disk is stalled and writers wait: each must answer.
+  const reads = Array.from({ length: 100 }, (_, i) => store.get(b(`r${String(i).padStart(3, '0')}`)));
+  let readsDone = 0;
+  for (const read of reads) void read.then(() => readsDone++, () => readsDone++);
+  await turns(30);
+  const readsDoneWhileStalled = readsDone;
+
+  disk.release();
+  await Promise.all(writes);
+  const values = await Promise.all(reads);
+  await store.close();
+
+  const limit = 2 * BUDGET;
+  if (ackedWhileStalled * VALUE > limit) {
+    throw new Mismatch(`${WRITES} puts of ${VALUE}-byte values while no fsync can finish (sync 'window', memoryBudget ${BUDGET})\n  expected: at most ${limit / KiB} KiB of them acknowledged (twice the budget), the rest waiting\n  received: ${ackedWhileStalled} acknowledged, ${((ackedWhileStalled * VALUE) / KiB).toFixed(0)} KiB held in memory: nothing stops a writer from outrunning the disk`);
+  }
+  if (ackedWhileStalled * VALUE < 4 * KiB) {
+    throw new Mismatch(`${WRITES} puts while no fsync can finish (sync 'window', memoryBudget ${BUDGET})\n  expected: at least 4 KiB of them acknowledged: in 'window' mode a put resolves once written, and writes wait only over the budget\n  received: ${ackedWhileStalled} acknowledged: writes wait for the disk even under the budget`);
+  }
+  if (readsDoneWhileStalled < reads.length) throw new Mismatch(`100 gets of keys already on disk, while writers wait for the stalled disk\n  expected: every get answers\n  received: ${readsDoneWhileStalled} answered: reads wait behind writes or background work`);
+  values.forEach((value, i) => {
+    if (text(value) !== `read me ${i}`) throw new Mismatch(`get r${i} during the stall\n  expected: "read me ${i}"\n  received: ${show(text(value))}`);
+  });
+});
