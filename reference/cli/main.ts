@@ -8,6 +8,9 @@ import type { SyncPolicy } from '../log/group-commit.ts';
 import { HELP_LINES } from '../repl/help.ts';
 import { Session } from '../repl/session.ts';
 import { runSession } from '../repl/stream.ts';
+import { nodeFileSystem } from '../../stages/file-system.ts';
+import { createDirectory } from '../storage/directory.ts';
+import { DirectoryLock } from '../store/dir-lock.ts';
 import { LogStore } from '../store/log-store.ts';
 import { openEngine as openIndex } from '../stages/05.ts';
 import { TxStore } from '../txn/txn-store.ts';
@@ -73,9 +76,17 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   let store: Awaited<ReturnType<typeof openStore>>;
+  // The write-ahead-logged store takes the directory's lock itself (stage 08); the stage 04 log
+  // and a bare index do not, so the REPL takes it for them: two REPLs never share a directory.
+  let lock: DirectoryLock | undefined;
   try {
+    if (options.engine === 'log' || !options.wal) {
+      await createDirectory(nodeFileSystem, options.dir);
+      lock = await DirectoryLock.acquire(nodeFileSystem, options.dir);
+    }
     store = await openStore(options);
   } catch (error) {
+    await lock?.release();
     console.error(`cannot open the store in ${path.resolve(options.dir)}: ${(error as Error).message}`);
     return 1;
   }
@@ -87,6 +98,7 @@ async function main(argv: string[]): Promise<number> {
   const session = new Session(store, { timings: options.timings });
   await runSession(session, { input: process.stdin, output: process.stdout, ...(interactive ? { prompt: '> ' } : {}) });
   await store.close();
+  await lock?.release();
   return 0;
 }
 
