@@ -13,10 +13,12 @@ export type { FileSystem } from '../file-system.ts';
  *   moment its promise settles, and a scan reads one consistent snapshot even while flushes,
  *   compactions and checkpoints swap files under it;
  * - background work (flush, compaction, checkpoint) never blocks reads; writes wait only while
- *   memory is over the stated limit (back-pressure), never for unbounded growth;
- * - one owner per directory: opening a directory another store (in this process or another)
- *   has open rejects with code 'LOCKED' and a message naming the owner (its pid); a lock left by
- *   a process that died is taken over;
+ *   the data held for them is over `memoryBudget` (back-pressure), never for unbounded growth;
+ * - one owner per directory: the file `LOCK` in dir, created exclusively, holds the owner's pid
+ *   and a newline (`fs.pid`); opening a directory whose LOCK names a running process (in this
+ *   process or another: `fs.isRunning(pid)`) rejects with code 'LOCKED' and a message naming
+ *   that pid; a LOCK naming a process that is not running is taken over, by exactly one of
+ *   the processes that try at once;
  * - close() waits for calls in flight and background work, and releases the directory; a call
  *   made after close() rejects with code 'CLOSED'.
  */

@@ -4,7 +4,7 @@
 // Exactly one may win; every other open is refused with LOCKED naming the winner.
 
 import fc from 'fast-check';
-import { Mismatch } from '../../harness/assert.ts';
+import { Mismatch, rethrowStub } from '../../harness/assert.ts';
 import { show } from '../../harness/display.ts';
 import { ScheduledFileSystem } from '../../harness/sim-fs/scheduled.ts';
 import type { ConcurrentStore } from '../../stages/08-concurrency/contract.ts';
@@ -34,6 +34,7 @@ property(
         try {
           outcomes[i] = { pid: process.pid, store: await stage.openStore(options(new ScheduledFileSystem(process, scheduler, `pid ${process.pid}: `))) };
         } catch (error) {
+          rethrowStub(error);
           outcomes[i] = { pid: process.pid, error };
         }
       }),
