@@ -64,4 +64,13 @@ export const CONCURRENCY_MUTANTS: readonly Mutant[] = [
     find: "    const marker = `${file}.takeover-${pid}`;\n    try {\n      await take(fs, marker, dir);\n    } catch (error) {\n      if (!(error instanceof KvError && error.code === 'LOCKED')) throw error;\n      await sleep(RETRY_MS); // another process is taking over right now: see who wins\n      continue;\n    }\n    try {\n      const still = await readOwner(fs, file);\n      if (still === owner) await fs.unlink(file);\n    } finally {\n      await fs.unlink(marker).catch(() => undefined);\n    }\n",
     replace: '    await fs.unlink(file).catch(() => undefined);\n',
   },
+  {
+    id: 'flush-blocks-readers',
+    stage: '08',
+    engine: 'btree',
+    bug: 'a flush holds the tree exclusively through its fsyncs, though it changes no page a reader can reach: every read waits for the disk',
+    file: 'btree/btree-store.ts',
+    find: "kind === 'write' ? 'exclusive' : 'frozen'",
+    replace: "kind === 'write' ? 'exclusive' : 'exclusive'",
+  },
 ];

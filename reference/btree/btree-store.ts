@@ -155,14 +155,15 @@ export class BTreeStore implements DiskStore {
   }
 
   /**
-   * Runs `work` under the lock (read-write-lock.ts: reads side by side, writes alone), trims the cache to the budget and, after a write with
+   * Runs `work` under the lock (read-write-lock.ts: reads side by side, writes alone, a flush
+   * beside reads but not writes), trims the cache to the budget and, after a write with
    * `paranoid` on, checks the whole tree — after the trim, so spilled pages are read back from
    * the file. A write's failure stops the store; so does a read's, unless it is damage found
    * in the file (CORRUPT), which leaves memory as it was.
    */
   private run<T>(kind: Kind, work: () => Promise<T>): Promise<T> {
     this.checkOpen();
-    return this.lock[kind === 'read' ? 'shared' : 'exclusive'](async () => {
+    return this.lock[kind === 'read' ? 'shared' : kind === 'write' ? 'exclusive' : 'frozen'](async () => {
       this.checkOpen(true);
       try {
         const result = await work();

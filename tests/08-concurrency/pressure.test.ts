@@ -11,6 +11,10 @@ import { b, KiB, openOrFail, options, rule, simDisk, text } from './setup.ts';
 /** A disk whose fsyncs (of files and of directories) hang while `stalled`, then all go through. */
 class StallingDisk implements FileSystem {
   stalled = false;
+  /** While stalled, this many fsyncs still go through before the rest hang. */
+  passing = 0;
+  /** fsyncs so far (files and directories). */
+  syncs = 0;
   private waiting: (() => void)[] = [];
   constructor(private readonly disk: FileSystem) {}
   get pid() {
@@ -22,7 +26,13 @@ class StallingDisk implements FileSystem {
     for (const wake of this.waiting.splice(0)) wake();
   }
   gate(): Promise<void> {
-    return this.stalled ? new Promise((resolve) => this.waiting.push(resolve)) : Promise.resolve();
+    this.syncs++;
+    if (!this.stalled) return Promise.resolve();
+    if (this.passing > 0) {
+      this.passing--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
   }
   async open(file: string, mode: OpenMode): Promise<FileHandle> {
     const handle = await this.disk.open(file, mode);
@@ -92,4 +102,42 @@ rule('08-B01', 'while the disk cannot sync, acknowledged writes stay within the 
   values.forEach((value, i) => {
     if (text(value) !== `read me ${i}`) throw new Mismatch(`get r${i} during the stall\n  expected: "read me ${i}"\n  received: ${show(text(value))}`);
   });
+});
+
+rule('08-B02', 'reads answer while a checkpoint is stuck at any one of its fsyncs (the log\'s, the index\'s, the directory\'s)', 'Back-pressure', async (stage) => {
+  // A probe run counts a checkpoint's fsyncs; then, for each k, the first k go through and
+  // the next one hangs: the checkpoint is stuck at its k-th step, and reads must not care.
+  const setup = async () => {
+    const disk = new StallingDisk(simDisk());
+    const store = await openOrFail(stage, options(disk, { memoryBudget: BUDGET, checkpointBytes: 1024 * KiB }), 'opening a new store');
+    for (let i = 0; i < 300; i++) await store.put(b(`r${String(i).padStart(3, '0')}`), b(`read me ${i}`.padEnd(100, '.')));
+    return { disk, store };
+  };
+  const probe = await setup();
+  const before = probe.disk.syncs;
+  await probe.store.checkpoint();
+  const steps = probe.disk.syncs - before;
+  await probe.store.close();
+  for (let k = 0; k < steps; k++) {
+    const { disk, store } = await setup();
+    disk.passing = k;
+    disk.stalled = true;
+    const checkpoint = store.checkpoint();
+    await turns(5);
+    let answered = 0;
+    const reads = Array.from({ length: 30 }, (_, i) => store.get(b(`r${String(i * 10).padStart(3, '0')}`)).then((value) => {
+      answered++;
+      return value;
+    }));
+    await turns(20);
+    const stuck = answered;
+    disk.release();
+    await checkpoint;
+    const values = await Promise.all(reads);
+    await store.close();
+    if (stuck < reads.length) throw new Mismatch(`30 gets while a checkpoint waits for its fsync number ${k + 1} of ${steps}\n  expected: every get answers (background work never blocks readers)\n  received: ${stuck} answered while the checkpoint was stuck`);
+    values.forEach((value, i) => {
+      if (!text(value)?.startsWith(`read me ${i * 10}`)) throw new Mismatch(`get r${i * 10} during a stuck checkpoint\n  expected: "read me ${i * 10}…"\n  received: ${show(text(value))}`);
+    });
+  }
 });
