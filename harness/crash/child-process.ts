@@ -13,7 +13,7 @@ import { cycleRng } from './random.ts';
 import type { CycleTracker } from './tracker.ts';
 
 const CHILD = path.join(ROOT, 'harness', 'crash', 'child.ts');
-const TSX_LOADER = pathToFileURL(createRequire(path.join(ROOT, 'package.json')).resolve('tsx')).href;
+export const TSX_LOADER = pathToFileURL(createRequire(path.join(ROOT, 'package.json')).resolve('tsx')).href;
 
 /** Without a message for this long, the child is taken to hang and is killed. */
 const STALL_MS = 20_000;

@@ -6,12 +6,12 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { pathToFileURL } from 'node:url';
 import { expectSame, Mismatch, rethrowStub } from '../../harness/assert.ts';
+// Started as the crash runner starts its children: node with tsx's loader.
+import { TSX_LOADER } from '../../harness/crash/child-process.ts';
 import { show } from '../../harness/display.ts';
 import { ROOT } from '../../harness/stages.ts';
 import type { ConcurrentStore, Stage08 } from '../../stages/08-concurrency/contract.ts';
@@ -19,8 +19,6 @@ import { nodeFileSystem } from '../../stages/file-system.ts';
 import { b, codeOf, messageOf, rule } from './setup.ts';
 
 const HOLDER = path.join(ROOT, 'harness', 'lock-holder.ts');
-// Started as the crash runner starts its children (harness/crash/child-process.ts): node with tsx's loader.
-const TSX_LOADER = pathToFileURL(createRequire(path.join(ROOT, 'package.json')).resolve('tsx')).href;
 
 /** How long a holder may take to print its next line: starting node with tsx takes about a second. */
 const LINE_TIMEOUT_MS = 15_000;
