@@ -8,7 +8,9 @@ import { KvError } from '../core/errors.ts';
 export class CallGate {
   private active = 0;
   private closed = false;
-  private drained: (() => void) | undefined;
+  /** Settles once no call is in flight after close(): one promise, whoever calls close() and how often. */
+  private drained: Promise<void> | undefined;
+  private resolveDrained: (() => void) | undefined;
 
   /** Throws CLOSED once close() has begun. */
   check(): void {
@@ -24,7 +26,7 @@ export class CallGate {
   /** A call has settled. */
   leave(): void {
     this.active--;
-    if (this.active === 0) this.drained?.();
+    if (this.active === 0) this.resolveDrained?.();
   }
 
   /** Runs `work` as one call. */
@@ -41,8 +43,9 @@ export class CallGate {
   close(): Promise<void> {
     this.closed = true;
     if (this.active === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.drained = resolve;
+    this.drained ??= new Promise((resolve) => {
+      this.resolveDrained = resolve;
     });
+    return this.drained;
   }
 }

@@ -87,7 +87,12 @@ rule('08-E03', 'close() waits for the calls in flight; every call after it, and 
   await tx.put(b('tx'), b('staged'));
   const inFlight = Array.from({ length: 40 }, (_, i) => store.put(b(`late${i}`), b(`x${i}`)));
   const gets = Array.from({ length: 10 }, (_, i) => store.get(b(`k0${i}`)));
-  await store.close();
+  // Two close() calls while calls are in flight: both must settle once they have.
+  const closes = await Promise.race([
+    Promise.all([store.close(), store.close()]).then(() => 'settled'),
+    new Promise((resolve) => setTimeout(() => resolve('pending'), 5_000)),
+  ]);
+  if (closes !== 'settled') throw new Mismatch('close() called twice while 50 calls were in flight\n  expected: both calls settle once the calls in flight have\n  received: after 5 s, at least one has not settled (does the second close() replace what the first waits on?)');
   const settled = await Promise.allSettled([...inFlight, ...gets]);
   const failed = settled.filter((outcome) => outcome.status === 'rejected');
   if (failed.length > 0) throw new Mismatch(`calls made before close()\n  expected: they complete (close waits for them)\n  received: ${failed.length} rejected, e.g. ${show((failed[0] as PromiseRejectedResult).reason)}`);
