@@ -5,16 +5,24 @@
 //
 // Taking over is the delicate part: "read LOCK, see a dead pid, delete LOCK, create mine" lets
 // two newcomers that both saw the dead pid each delete the other's fresh lock and both win.
-// So deleting a dead owner's lock is itself done under a lock, keyed by the dead pid:
-// LOCK.takeover-<pid>, made with O_EXCL. Its holder re-reads LOCK and deletes it only if it
-// still names that dead pid; a LOCK never goes back to naming a dead process, so the check
-// cannot be fooled, and everyone then races on O_EXCL again. A takeover marker left by a taker
-// that died is stale in the same way and is taken over the same way (recursion on the name).
+// So deleting a dead owner's lock is itself done under a lock: LOCK.takeover-<pid>, made with
+// O_EXCL. Its holder re-reads LOCK and deletes it only if it still names that dead pid — a LOCK
+// once rewritten never names that dead process again, so the check cannot be fooled — and
+// everyone then races on O_EXCL again. Keying the marker by the dead pid means a marker left
+// by an earlier takeover never blocks a later one. A marker left by a taker that died is
+// stale in the same way and is taken over the same way (recursion on the name).
 //
+// An empty LOCK is the one case where "still the same" cannot be read from the file: its
+// creator may be dead, or only between creating it and writing its pid. So it is deleted only
+// by the marker's holder, and only after it has stayed empty for EMPTY_LOCK_PATIENCE_MS more.
+//
+// This process's own pid in a LOCK means "ours" only if this process made that file (the
+// `made` registry): otherwise an earlier process had the same pid — a container restarted as
+// pid 1 — and the lock is stale. Other known limits of pid files, as PostgreSQL's: a pid
+// reused by an unrelated process after a crash looks alive (the message says how to check
+// and remove LOCK by hand), and the lock only works between processes that see the same pids.
 // Why not flock/fcntl, as LevelDB and SQLite use (the kernel releases them when the process
-// dies)? Node has no binding for them. Known limits of pid files, as PostgreSQL's: a pid
-// reused by an unrelated process after a crash looks alive (the message says how to check and
-// remove LOCK by hand), and the lock only works between processes that see the same pids.
+// dies)? Node has no binding for them.
 
 import path from 'node:path';
 import type { FileSystem } from '../../stages/file-system.ts';
@@ -22,11 +30,23 @@ import { KvError } from '../core/errors.ts';
 
 export const LOCK_FILE = 'LOCK';
 
-/** How long a LOCK may stay empty (its creator between create and write) before it counts as abandoned. */
+/** How long a LOCK must stay empty (its creator between create and write, or dead there) before it counts as abandoned. */
 const EMPTY_LOCK_PATIENCE_MS = 200;
+/** How long to keep retrying while another live process holds a takeover marker before saying LOCKED. */
+const TAKEOVER_PATIENCE_MS = 2_000;
 const RETRY_MS = 5;
 
 const encoder = new TextEncoder();
+
+/** Lock files (LOCK and markers) this process made and holds, per file system and pid. */
+const made = new WeakMap<FileSystem, Set<string>>();
+const madeHere = (fs: FileSystem, file: string) => made.get(fs)?.has(`${fs.pid} ${file}`) ?? false;
+function remember(fs: FileSystem, file: string, holding: boolean): void {
+  let files = made.get(fs);
+  if (files === undefined) made.set(fs, (files = new Set()));
+  if (holding) files.add(`${fs.pid} ${file}`);
+  else files.delete(`${fs.pid} ${file}`);
+}
 
 export class DirectoryLock {
   private released: Promise<void> | undefined;
@@ -39,15 +59,16 @@ export class DirectoryLock {
   /** Takes the directory, or rejects with LOCKED naming the process that has it. */
   static async acquire(fs: FileSystem, dir: string): Promise<DirectoryLock> {
     const file = path.join(dir, LOCK_FILE);
-    await take(fs, file, dir);
+    await take(fs, file, dir, Date.now() + TAKEOVER_PATIENCE_MS);
     return new DirectoryLock(fs, file);
   }
 
   /** Gives the directory back: deletes LOCK if it still names us, and makes that durable. */
   release(): Promise<void> {
     this.released ??= (async () => {
-      if ((await readOwner(this.fs, this.file)) !== this.fs.pid) return; // not ours any more: leave it alone
+      if ((await readOwner(this.fs, this.file)) !== this.fs.pid || !madeHere(this.fs, this.file)) return; // not ours any more: leave it alone
       await this.fs.unlink(this.file);
+      remember(this.fs, this.file, false);
       // Durable, so a reboot does not bring back a LOCK whose pid some new process may reuse.
       await this.fs.syncDir(path.dirname(this.file));
     })();
@@ -56,39 +77,35 @@ export class DirectoryLock {
 }
 
 /** Creates `file` naming this process, taking it over from a dead owner; LOCKED if a live one has it. */
-async function take(fs: FileSystem, file: string, dir: string): Promise<void> {
-  let waitedForEmpty = 0;
+async function take(fs: FileSystem, file: string, dir: string, giveUpAt: number): Promise<void> {
   for (;;) {
     if (await tryCreate(fs, file)) return;
+    if (madeHere(fs, file)) throw locked(dir, fs.pid, fs.pid); // this process holds it (or is writing it)
     const owner = await readOwner(fs, file);
     if (owner === 'vanished') continue; // released meanwhile: race for it again
-    if (owner === 'empty' && waitedForEmpty < EMPTY_LOCK_PATIENCE_MS) {
-      // Its creator may be between creating it and writing its pid: give it time.
-      await sleep(RETRY_MS);
-      waitedForEmpty += RETRY_MS;
-      continue;
-    }
+    if (owner === 'empty' && !(await staysEmpty(fs, file))) continue; // its creator was only slow
     const pid = owner === 'empty' ? 0 : owner; // 0: a creator that died before writing its pid
-    if (pid !== 0 && fs.isRunning(pid)) throw locked(dir, pid, fs.pid);
+    if (pid !== 0 && pid !== fs.pid && fs.isRunning(pid)) throw locked(dir, pid, fs.pid);
     const marker = `${file}.takeover-${pid}`;
     try {
-      await take(fs, marker, dir);
+      await take(fs, marker, dir, giveUpAt);
     } catch (error) {
-      if (!(error instanceof KvError && error.code === 'LOCKED')) throw error;
+      if (!(error instanceof KvError && error.code === 'LOCKED') || Date.now() > giveUpAt) throw error;
       await sleep(RETRY_MS); // another process is taking over right now: see who wins
       continue;
     }
     try {
+      // Only the marker's holder may delete LOCK, and only if it still names the dead owner.
       const still = await readOwner(fs, file);
-      if (still === owner) await fs.unlink(file);
+      if (still === owner && (owner !== 'empty' || (await staysEmpty(fs, file)))) await fs.unlink(file);
     } finally {
       await fs.unlink(marker).catch(() => undefined);
+      remember(fs, marker, false);
     }
-    waitedForEmpty = 0;
   }
 }
 
-/** O_EXCL create with our pid in it; false if the name is taken. */
+/** O_EXCL create with our pid in it, synced; false if the name is taken. */
 async function tryCreate(fs: FileSystem, file: string): Promise<boolean> {
   let handle;
   try {
@@ -97,6 +114,7 @@ async function tryCreate(fs: FileSystem, file: string): Promise<boolean> {
     if ((error as { code?: string }).code === 'EEXIST') return false;
     throw error;
   }
+  remember(fs, file, true); // at once, before another call of this process can look at it
   try {
     await handle.write(0, encoder.encode(`${fs.pid}\n`));
     // Synced, so a power cut never leaves an empty LOCK behind (which the next open would have
@@ -107,8 +125,18 @@ async function tryCreate(fs: FileSystem, file: string): Promise<boolean> {
   } catch (error) {
     await handle.close().catch(() => undefined);
     await fs.unlink(file).catch(() => undefined);
+    remember(fs, file, false);
     throw error;
   }
+}
+
+/** Whether `file` is still empty after the patience an empty lock is given. */
+async function staysEmpty(fs: FileSystem, file: string): Promise<boolean> {
+  for (let waited = 0; waited < EMPTY_LOCK_PATIENCE_MS; waited += RETRY_MS) {
+    await sleep(RETRY_MS);
+    if ((await readOwner(fs, file)) !== 'empty') return false;
+  }
+  return true;
 }
 
 /** The pid a lock file names; 'empty' if it names none (yet); 'vanished' if it is gone. */

@@ -118,7 +118,9 @@ export class TxImpl implements Transaction {
     return this.ranges;
   }
 
+  /** Refuses a call once the transaction ended, or once the store began closing (stage 08). */
   private checkOpen(): void {
+    this.store.checkNotClosed();
     if (this.state !== 'open') throw new KvError('CLOSED', `the transaction is ${this.state === 'committing' ? 'committing' : this.state}: begin a new one`);
   }
 }

@@ -27,6 +27,7 @@ export class TxStore implements TxStoreContract {
   private readonly versions = new VersionMap();
   private readonly commits = new Serial();
   private readonly gate = new CallGate();
+  private closing: Promise<void> | undefined;
   /** The last commit timestamp handed out. */
   private clock = 0;
   /** Every commit up to this one is durable: what a new snapshot sees. */
@@ -59,7 +60,8 @@ export class TxStore implements TxStoreContract {
   // before it (as in stage 06), so they wait for the commits queued before them. Each is
   // counted by the gate, so close() waits for it and a call after close() gets CLOSED.
 
-  get(key: Uint8Array): Promise<Uint8Array | undefined> {
+  // async, so that bad input rejects like every other failure instead of throwing.
+  async get(key: Uint8Array): Promise<Uint8Array | undefined> {
     checkKey(key, this.limits);
     return this.gate.run(async () => {
       await this.commits.barrier();
@@ -89,13 +91,13 @@ export class TxStore implements TxStoreContract {
     }
   }
 
-  put(key: Uint8Array, value: Uint8Array): Promise<void> {
+  async put(key: Uint8Array, value: Uint8Array): Promise<void> {
     checkKey(key, this.limits);
     checkValue(value, this.limits);
     return this.commit([{ key: keepBytes(key), value: keepBytes(value) }], undefined);
   }
 
-  delete(key: Uint8Array): Promise<void> {
+  async delete(key: Uint8Array): Promise<void> {
     checkKey(key, this.limits);
     return this.commit([{ key: keepBytes(key), value: undefined }], undefined);
   }
@@ -113,10 +115,18 @@ export class TxStore implements TxStoreContract {
   }
 
   /** Refuses new calls, waits for those in flight and the commits queued, then closes the log and the index (and frees the directory). */
-  async close(): Promise<void> {
-    await this.gate.close();
-    await this.commits.barrier();
-    await this.wal.close();
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.gate.close();
+      await this.commits.barrier();
+      await this.wal.close();
+    })();
+    return this.closing;
+  }
+
+  /** Throws CLOSED once close() has begun: for a transaction's calls that touch nothing else. */
+  checkNotClosed(): void {
+    this.gate.check();
   }
 
   checkOpen(): void {

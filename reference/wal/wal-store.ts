@@ -35,9 +35,10 @@ export interface Write {
 export type OpenEngine = (options: EngineOptions) => Promise<DiskStore>;
 
 const DEFAULT_WINDOW_MS = 10;
-/** Half the index's default memory budget (8 MiB), and never under 32 KiB. */
+/** In 'window' mode, how far the log may run ahead of its last fsync: half the memory budget (8 MiB by default)… */
 const DEFAULT_MAX_UNSYNCED = 4 * 1024 * 1024;
-const MIN_MAX_UNSYNCED = 32 * 1024;
+/** …but at least a few records' worth, so that a tiny budget does not turn every write into a wait for the disk. */
+const MIN_MAX_UNSYNCED = 4 * 1024;
 const DEFAULT_CHECKPOINT_BYTES = 4 * 1024 * 1024;
 
 export class WalStore implements WalStoreContract {
@@ -196,10 +197,10 @@ export class WalStore implements WalStoreContract {
    * The index closed cleanly, so its files hold every logged write: the log is not needed any
    * more, and the next open need not replay it (a shutdown checkpoint, as PostgreSQL makes).
    * A crash in between leaves segments the index already covers: replaying them is harmless.
-   * (The lock's release syncs the directory, and so makes these unlinks durable too.)
    */
   private async shutdownCheckpoint(): Promise<void> {
     for (const { number } of this.segments()) await this.fs.unlink(path.join(this.dir, segmentName(number)));
+    await this.fs.syncDir(this.dir);
   }
 
   /**
