@@ -11,8 +11,6 @@ import type { FileHandle, FileSystem, OpenMode } from '../../stages/file-system.
 export class ScheduledFileSystem implements FileSystem {
   /** While false, operations complete at once (to set up a store before the schedule starts). */
   scheduling = true;
-  /** Operations called so far, for "did anything touch the disk after close()?". */
-  calls = 0;
 
   constructor(
     private readonly disk: FileSystem,
@@ -31,7 +29,6 @@ export class ScheduledFileSystem implements FileSystem {
 
   /** Starts `operation` now; its result is handed back when the scheduler picks `label`. */
   gate<T>(label: string, operation: () => Promise<T>): Promise<T> {
-    this.calls++;
     const started = operation();
     if (!this.scheduling) return started;
     // The scheduler is handed only "it finished", not the result: its report stringifies each

@@ -14,7 +14,10 @@
 //
 // An empty LOCK is the one case where "still the same" cannot be read from the file: its
 // creator may be dead, or only between creating it and writing its pid. So it is deleted only
-// by the marker's holder, and only after it has stayed empty for EMPTY_LOCK_PATIENCE_MS more.
+// by the marker's holder, and only after it has stayed empty for EMPTY_LOCK_PATIENCE_MS more
+// (twice in all). A creator stalled longer than that between its create and its write loses
+// the LOCK; it notices (it re-reads the LOCK after writing) and goes round again. That is a
+// timing assumption, the one this protocol makes: a kernel lock (flock) needs none.
 //
 // This process's own pid in a LOCK means "ours" only if this process made that file (the
 // `made` registry): otherwise an earlier process had the same pid — a container restarted as
@@ -121,13 +124,17 @@ async function tryCreate(fs: FileSystem, file: string): Promise<boolean> {
     // to wait out, not knowing whether its creator is still about to write its pid).
     await handle.sync();
     await handle.close();
-    return true;
   } catch (error) {
     await handle.close().catch(() => undefined);
     await fs.unlink(file).catch(() => undefined);
     remember(fs, file, false);
     throw error;
   }
+  // Still ours? A creator stalled for longer than twice the empty-lock patience may have had
+  // its LOCK taken over as abandoned; then it has lost, and goes round again.
+  if ((await readOwner(fs, file)) === fs.pid) return true;
+  remember(fs, file, false);
+  return false;
 }
 
 /** Whether `file` is still empty after the patience an empty lock is given. */

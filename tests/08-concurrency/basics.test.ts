@@ -5,7 +5,9 @@
 import { Mismatch } from '../../harness/assert.ts';
 import { show } from '../../harness/display.ts';
 import type { ConcurrentStore } from '../../stages/08-concurrency/contract.ts';
-import { b, codeOf, DIR, messageOf, openOrFail, options, rule, simDisk, text } from './setup.ts';
+import type { FileHandle, FileSystem, OpenMode } from '../../stages/file-system.ts';
+import { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
+import { b, codeOf, DIR, messageOf, openOrFail, options, rule, simDisk, text, within } from './setup.ts';
 
 /** Expects opening to be refused with LOCKED, the message naming `owner`. */
 async function expectLocked(open: () => Promise<ConcurrentStore>, owner: number, doing: string): Promise<void> {
@@ -77,32 +79,73 @@ rule('08-E02', "another process's lock is respected while it runs, and taken ove
   if (!lock.startsWith(`${fs.pid}\n`)) throw new Mismatch(`after taking over a stale lock\n  expected: LOCK names the new owner, "${fs.pid}\\n"\n  received: ${JSON.stringify(lock)}`);
 });
 
+/** A disk whose reads take a few milliseconds while `slow`: calls are mid-I/O when close() comes. */
+class SlowReadDisk implements FileSystem {
+  slow = false;
+  constructor(private readonly disk: FileSystem) {}
+  get pid() {
+    return this.disk.pid;
+  }
+  isRunning = (pid: number) => this.disk.isRunning(pid);
+  private pause = () => (this.slow ? new Promise<void>((resolve) => setTimeout(resolve, 2)) : Promise.resolve());
+  async open(file: string, mode: OpenMode): Promise<FileHandle> {
+    const handle = await this.disk.open(file, mode);
+    return {
+      read: async (position, length) => (await this.pause(), handle.read(position, length)),
+      write: (position, data) => handle.write(position, data),
+      append: (data) => handle.append(data),
+      size: () => handle.size(),
+      truncate: (size) => handle.truncate(size),
+      sync: () => handle.sync(),
+      close: () => handle.close(),
+    };
+  }
+  readFile = async (file: string) => (await this.pause(), this.disk.readFile(file));
+  rename = (from: string, to: string) => this.disk.rename(from, to);
+  unlink = (file: string) => this.disk.unlink(file);
+  mkdir = (dir: string) => this.disk.mkdir(dir);
+  readdir = (dir: string) => this.disk.readdir(dir);
+  syncDir = (dir: string) => this.disk.syncDir(dir);
+  stat = (file: string) => this.disk.stat(file);
+}
+
 rule('08-E03', 'close() waits for the calls in flight; every call after it, and the next step of a scan begun before it, rejects with CLOSED', 'Closing', async (stage) => {
-  const fs = simDisk();
+  const fs = new SlowReadDisk(simDisk());
   const store = await openOrFail(stage, options(fs), 'opening a new store');
-  for (let i = 0; i < 30; i++) await store.put(b(`k${String(i).padStart(2, '0')}`), b(`v${i}`));
+  const key = (i: number) => `k${String(i).padStart(3, '0')}`;
+  for (let i = 0; i < 300; i++) await store.put(b(key(i)), b(`v${i}`.padEnd(100, '.')));
+  await store.checkpoint(); // the data on disk: gets read files
   const scan = store.scan()[Symbol.asyncIterator]();
   await scan.next();
   const tx = store.begin();
   await tx.put(b('tx'), b('staged'));
-  const inFlight = Array.from({ length: 40 }, (_, i) => store.put(b(`late${i}`), b(`x${i}`)));
-  const gets = Array.from({ length: 10 }, (_, i) => store.get(b(`k0${i}`)));
-  // Two close() calls while calls are in flight: both must settle once they have.
-  const closes = await Promise.race([
-    Promise.all([store.close(), store.close()]).then(() => 'settled'),
-    new Promise((resolve) => setTimeout(() => resolve('pending'), 5_000)),
-  ]);
-  if (closes !== 'settled') throw new Mismatch('close() called twice while 50 calls were in flight\n  expected: both calls settle once the calls in flight have\n  received: after 5 s, at least one has not settled (does the second close() replace what the first waits on?)');
-  const settled = await Promise.allSettled([...inFlight, ...gets]);
+  fs.slow = true; // from now on every read takes a few ms: the gets below are mid-read when close() comes
+  const events: string[] = [];
+  const inFlight = [
+    ...Array.from({ length: 40 }, (_, i) => store.put(b(`late${i}`), b(`x${i}`))),
+    ...Array.from({ length: 20 }, (_, i) => store.get(b(key(i * 15))).then((value) => {
+      if (!text(value)?.startsWith(`v${i * 15}.`)) throw new Error(`get ${key(i * 15)} returned ${show(text(value))}`);
+    })),
+  ].map((call) => call.finally(() => events.push('call')));
+  // Two close() calls while calls are in flight: both must settle, after every one of them.
+  await within(Promise.all([store.close(), store.close()]), 5_000, 'close() called twice while 60 calls were in flight (does the second replace what the first waits on?)');
+  events.push('close');
+  fs.slow = false;
+  const settled = await Promise.allSettled(inFlight);
   const failed = settled.filter((outcome) => outcome.status === 'rejected');
-  if (failed.length > 0) throw new Mismatch(`calls made before close()\n  expected: they complete (close waits for them)\n  received: ${failed.length} rejected, e.g. ${show((failed[0] as PromiseRejectedResult).reason)}`);
-  await expectClosed(() => store.get(b('k00')), 'get after close()');
-  await expectClosed(() => store.put(b('k00'), b('x')), 'put after close()');
-  await expectClosed(() => store.delete(b('k00')), 'delete after close()');
+  if (failed.length > 0) throw new Mismatch(`60 calls made before close(), 20 of them gets in the middle of reading a file\n  expected: they complete (close waits for them)\n  received: ${failed.length} rejected, e.g. ${show((failed[0] as PromiseRejectedResult).reason)}`);
+  const early = events.indexOf('close');
+  if (early < inFlight.length) throw new Mismatch(`60 calls made before close()\n  expected: close() resolves after every one of them settled\n  received: it resolved when ${early} of them had: it closed the files under the others`);
+  await expectClosed(() => store.get(b('k000')), 'get after close()');
+  await expectClosed(() => store.put(b('k000'), b('x')), 'put after close()');
+  await expectClosed(() => store.delete(b('k000')), 'delete after close()');
   await expectClosed(() => store.scan(), 'scan after close()');
   await expectClosed(() => store.flush(), 'flush after close()');
+  await expectClosed(() => store.checkpoint(), 'checkpoint after close()');
+  await expectClosed(() => store.stats(), 'stats after close()');
   await expectClosed(() => store.begin(), 'begin after close()');
   await expectClosed(() => scan.next(), 'the next step of a scan begun before close()');
+  await expectClosed(() => tx.put(b('tx2'), b('x')), 'put in a transaction begun before close()');
   await expectClosed(() => tx.commit(), 'commit of a transaction begun before close()');
   await store.close(); // a second close is fine
   const reopened = await openOrFail(stage, options(fs), 'reopening after close()');
@@ -152,3 +195,78 @@ rule('08-E04', 'a scan begun before many flushes and compactions reads its snaps
   await store.close();
   if (seen.join() !== expected.join()) throw new Mismatch(`a scan begun before the rewrites\n  expected: the ${expected.length} keys of its snapshot\n  received: ${seen.length} keys: ${seen.slice(0, 8).join(', ')}…`);
 });
+
+rule('08-E05', 'an empty LOCK (its creator died between creating it and writing its pid) is taken over within a second, by exactly one of two processes opening at once', 'One owner per directory', async (stage) => {
+  for (let seed = 1; seed <= 4; seed++) {
+    const fs = new SimFileSystem({ seed, jitter: true }); // operations finish out of order
+    await fs.mkdir(DIR);
+    await (await fs.open(`${DIR}/LOCK`, 'create')).close();
+    const [a, b2] = [fs.spawnProcess(), fs.spawnProcess()];
+    const started = Date.now();
+    const outcomes = await within(
+      Promise.allSettled([stage.openStore(options(a)), stage.openStore(options(b2))]),
+      5_000,
+      'two processes opening a directory with an empty LOCK',
+    );
+    const seconds = (Date.now() - started) / 1000;
+    const opened = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [{ store: o.value, pid: [a, b2][i]!.pid }] : []));
+    const refused = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
+    for (const { store } of opened) await store.close();
+    const said = outcomes.map((o, i) => `${[a, b2][i]!.pid}: ${o.status === 'fulfilled' ? 'opened it' : `${show(codeOf(o.reason))} ${messageOf(o.reason)}`}`).join('; ');
+    if (opened.length !== 1) throw new Mismatch(`two processes opening a directory whose LOCK is empty (seed ${seed})\n  expected: exactly one opens it (an empty LOCK is stale once it stays empty), the other gets LOCKED\n  received: ${said}`);
+    if (codeOf(refused[0]) !== 'LOCKED' || !new RegExp(`\\b${opened[0]!.pid}\\b`).test(messageOf(refused[0]))) throw new Mismatch(`two processes opening a directory whose LOCK is empty (seed ${seed})\n  expected: the loser gets LOCKED naming the winner, pid ${opened[0]!.pid}\n  received: ${said}`);
+    if (seconds > 1.5) throw new Mismatch(`two processes opening a directory whose LOCK is empty\n  expected: an empty LOCK counts as stale within a second\n  received: the opens took ${seconds.toFixed(1)} s`);
+  }
+  // A newcomer slow to write its pid into the LOCK it just made (its disk stalls for 0.15 s) must
+  // not be robbed of it by the other, which sees that new LOCK empty too and has waited already.
+  const fs = simDisk();
+  await fs.mkdir(DIR);
+  await (await fs.open(`${DIR}/LOCK`, 'create')).close();
+  const slow = new SlowLockWrites(fs.spawnProcess(), 150);
+  const quick = fs.spawnProcess();
+  // The slow one starts first, so it is the first to give up waiting and take the LOCK over.
+  const first = stage.openStore(options(slow));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const outcomes = await within(Promise.allSettled([first, stage.openStore(options(quick))]), 8_000, 'two processes opening a directory with an empty LOCK, one slow to write');
+  const winners = outcomes.filter((o) => o.status === 'fulfilled');
+  for (const o of winners) await (o as PromiseFulfilledResult<ConcurrentStore>).value.close();
+  if (winners.length !== 1) {
+    const said = outcomes.map((o, i) => `${[slow, quick][i]!.pid}: ${o.status === 'fulfilled' ? 'opened it' : `${show(codeOf(o.reason))} ${messageOf(o.reason)}`}`).join('; ');
+    throw new Mismatch(`two processes opening a directory whose LOCK is empty, one of them slow to write its pid into the LOCK it makes\n  expected: exactly one opens it: a LOCK is deleted as stale only once it stayed empty for the whole wait, seen by whoever holds the right to delete it\n  received: ${said}`);
+  }
+});
+
+/** A process whose writes to a file named LOCK take `ms` (a stalled disk, a descheduled process). */
+class SlowLockWrites implements FileSystem {
+  constructor(
+    private readonly process: FileSystem,
+    private readonly ms: number,
+  ) {}
+  get pid() {
+    return this.process.pid;
+  }
+  isRunning = (pid: number) => this.process.isRunning(pid);
+  async open(file: string, mode: OpenMode): Promise<FileHandle> {
+    const handle = await this.process.open(file, mode);
+    if (!file.endsWith('/LOCK')) return handle;
+    return {
+      read: (position, length) => handle.read(position, length),
+      write: async (position, data) => {
+        await new Promise((resolve) => setTimeout(resolve, this.ms));
+        return handle.write(position, data);
+      },
+      append: (data) => handle.append(data),
+      size: () => handle.size(),
+      truncate: (size) => handle.truncate(size),
+      sync: () => handle.sync(),
+      close: () => handle.close(),
+    };
+  }
+  readFile = (file: string) => this.process.readFile(file);
+  rename = (from: string, to: string) => this.process.rename(from, to);
+  unlink = (file: string) => this.process.unlink(file);
+  mkdir = (dir: string) => this.process.mkdir(dir);
+  readdir = (dir: string) => this.process.readdir(dir);
+  syncDir = (dir: string) => this.process.syncDir(dir);
+  stat = (file: string) => this.process.stat(file);
+}

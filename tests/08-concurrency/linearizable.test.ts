@@ -24,7 +24,7 @@ const call: fc.Arbitrary<Call> = fc.oneof(
 );
 const workload: fc.Arbitrary<Workload> = fc.record({
   clients: fc.array(fc.array(call, { minLength: 1, maxLength: 5 }), { minLength: 2, maxLength: 4 }),
-  background: fc.array(fc.constantFrom<Background>('flush', 'checkpoint'), { maxLength: 3 }),
+  background: fc.array(fc.constantFrom<Background>('flush', 'checkpoint', 'checkpoint'), { maxLength: 4 }),
 });
 
 /** Values say who wrote them: "c1.2" is client 1's third call, padded to its size with dots. */

@@ -42,9 +42,10 @@ export const codeOf = (error: unknown): unknown => (error as { code?: unknown } 
 export const messageOf = (error: unknown): string => String((error as Error | undefined)?.message ?? error);
 
 /**
- * A store on a scheduled disk, with `preload` written and flushed in three batches before the
- * schedule starts (on the LSM tree: three tables at level 0, so one more flush starts a
- * compaction; on the B+tree: pages on disk), and the disk's scheduling then switched on.
+ * A store on a scheduled disk, with `preload` written in three batches, each followed by a
+ * checkpoint, before the schedule starts (on the LSM tree: tables at level 0, so a few more
+ * checkpoints start a compaction; on the B+tree: pages on disk), and the disk's scheduling
+ * then switched on. (flush() would only sync the log: stage 06.)
  */
 export async function scheduledStore(stage: Stage08, scheduler: fc.Scheduler, preload: ReadonlyMap<string, string>): Promise<{ store: ConcurrentStore; disk: ScheduledFileSystem }> {
   const disk = new ScheduledFileSystem(simDisk(), scheduler);
@@ -53,10 +54,23 @@ export async function scheduledStore(stage: Stage08, scheduler: fc.Scheduler, pr
   const entries = [...preload];
   for (let batch = 0; batch < 3; batch++) {
     for (const [key, value] of entries.filter((_, i) => i % 3 === batch)) await store.put(b(key), b(value));
-    await store.flush();
+    await store.checkpoint();
   }
   disk.scheduling = true;
   return { store, disk };
+}
+
+/** `promise`, or a Mismatch saying what never settled after `ms`. */
+export async function within<T>(promise: Promise<T>, ms: number, doing: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Mismatch(`${doing}\n  expected: it settles\n  received: still pending after ${ms / 1000} s — a waiter nothing wakes?`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A client's calls, run one after another: each returns when its call settled. */

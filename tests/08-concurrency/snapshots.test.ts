@@ -37,12 +37,19 @@ const FILLERS = Array.from({ length: 24 }, (_, i) => [`w2.filler${String(i).padS
 const FILLER_VALUES = new Map<string, string>(FILLERS);
 
 const short = (value: string) => value.replace(/\.{4,}$/, '…');
-/** A content as text, the fillers counted rather than listed (a wrong one is shown as itself). */
+/**
+ * Entries as text, in the order given, the fillers counted rather than listed (a wrong one is
+ * shown as itself): a scan's result exactly as it came, order and repeats included.
+ */
+const renderEntries = (entries: readonly (readonly [string, string])[]) => {
+  const fillers = entries.filter(([k, v]) => FILLER_VALUES.get(k) === v).length;
+  const shown = entries.filter(([k, v]) => FILLER_VALUES.get(k) !== v).map(([k, v]) => `${k}=${short(v)}`);
+  return `${shown.join(' ')} (+${fillers} filler keys)`;
+};
+/** A state as a scan in that direction must return it. */
 const render = (state: ReadonlyMap<string, string>, reverse: boolean) => {
-  const keys = [...state.keys()].sort();
-  const fillers = keys.filter((k) => FILLER_VALUES.get(k) === state.get(k)).length;
-  const shown = keys.filter((k) => FILLER_VALUES.get(k) !== state.get(k)).map((k) => `${k}=${short(state.get(k)!)}`);
-  return `${(reverse ? shown.reverse() : shown).join(' ')} (+${fillers} filler keys)`;
+  const entries = [...state].sort(([x], [y]) => (x < y ? -1 : 1));
+  return renderEntries(reverse ? entries.reverse() : entries);
 };
 
 property(
@@ -77,28 +84,28 @@ property(
         }
       },
       // A scanner scans again and again until the background calls are over, and twice more
-      // (a compaction runs on after the flush that started it), so that some scan is midway
+      // (a compaction runs on after the checkpoint that started it), so that some scan is midway
       // when a flush or a compaction swaps the tables.
       ...scans.map(({ reverse, delay }, n) => async () => {
         for (let step = 0; step < delay; step++) await scheduler.schedule(Promise.resolve(), `scanner ${n} waits`);
         for (let round = 0, after = 0; round < 8 && after < 2; round++) {
           if (backgroundDone) after++;
           const call = clock++;
-          const seen = new Map<string, string>();
+          const seen: [string, string][] = [];
           for await (const entry of store.scan({ gte: b('w'), lt: b('x'), reverse })) {
-            seen.set(text(entry.key)!, text(entry.value)!);
+            seen.push([text(entry.key)!, text(entry.value)!]);
             // A pause the scheduler may fill with other work.
             await scheduler.schedule(Promise.resolve(), `scanner ${n} pauses after ${text(entry.key)}`);
           }
-          results.push({ reverse, call, return: clock++, seen: render(seen, reverse) });
+          results.push({ reverse, call, return: clock++, seen: renderEntries(seen) });
         }
       }),
       async () => {
-        // Writes outside the scanned range, each flushed: on an LSM tree, four more tables at
-        // level 0, which start a compaction of the tables the scans are reading.
+        // Writes outside the scanned range, each followed by a checkpoint: on an LSM tree, four
+        // more tables at level 0, which start a compaction of the tables the scans are reading.
         for (let round = 0; round < 4; round++) {
           await store.put(b(`z-background-${round}`), b('x'));
-          await store.flush();
+          await store.checkpoint();
         }
         for (const work of background) await (work === 'flush' ? store.flush() : store.checkpoint());
         backgroundDone = true;
