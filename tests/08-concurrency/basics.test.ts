@@ -20,7 +20,7 @@ async function expectLocked(open: () => Promise<ConcurrentStore>, owner: number,
     return;
   }
   await store.close().catch(() => undefined);
-  throw new Mismatch(`${doing}\n  expected: openStore rejects with code LOCKED (pid ${owner} has the directory open)\n  received: it opened — two stores now write the same files`);
+  throw new Mismatch(`${doing}\n  expected: openStore rejects with code LOCKED (pid ${owner} has the directory open)\n  received: it opened — two stores now write the same files (is the owner's liveness asked of fs.isRunning(pid)? the tests' processes are simulated)`);
 }
 
 async function expectClosed(call: () => unknown, doing: string): Promise<void> {

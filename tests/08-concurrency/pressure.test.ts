@@ -6,7 +6,7 @@
 import { Mismatch } from '../../harness/assert.ts';
 import { show } from '../../harness/display.ts';
 import type { FileHandle, FileSystem, OpenMode } from '../../stages/file-system.ts';
-import { b, KiB, openOrFail, options, rule, simDisk, text } from './setup.ts';
+import { b, KiB, openOrFail, options, rule, simDisk, text, within } from './setup.ts';
 
 /** A disk whose fsyncs (of files and of directories) hang while `stalled`, then all go through. */
 class StallingDisk implements FileSystem {
@@ -87,7 +87,7 @@ rule('08-B01', 'while the disk cannot sync, acknowledged writes stay within the 
   const readsDoneWhileStalled = readsDone;
 
   disk.release();
-  await Promise.all(writes);
+  await within(Promise.all(writes), 10_000, `${WRITES} puts, once the stalled fsyncs went through`);
   const values = await Promise.all(reads);
   await store.close();
 
