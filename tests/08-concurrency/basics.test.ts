@@ -2,7 +2,7 @@
 // Other processes are simulated on one disk (SimFileSystem.spawnProcess): each has its own
 // pid and can be killed as kill -9 would; processes.test.ts does the same with real ones.
 
-import { Mismatch } from '../../harness/assert.ts';
+import { Mismatch, rethrowStub } from '../../harness/assert.ts';
 import { show } from '../../harness/display.ts';
 import type { ConcurrentStore } from '../../stages/08-concurrency/contract.ts';
 import type { FileHandle, FileSystem, OpenMode } from '../../stages/file-system.ts';
@@ -208,6 +208,7 @@ rule('08-E05', 'an empty LOCK (its creator died between creating it and writing 
       5_000,
       'two processes opening a directory with an empty LOCK',
     );
+    for (const o of outcomes) if (o.status === 'rejected') rethrowStub(o.reason);
     const seconds = (Date.now() - started) / 1000;
     const opened = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [{ store: o.value, pid: [a, b2][i]!.pid }] : []));
     const refused = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
@@ -228,6 +229,7 @@ rule('08-E05', 'an empty LOCK (its creator died between creating it and writing 
   const first = stage.openStore(options(slow));
   await new Promise((resolve) => setTimeout(resolve, 50));
   const outcomes = await within(Promise.allSettled([first, stage.openStore(options(quick))]), 8_000, 'two processes opening a directory with an empty LOCK, one slow to write');
+  for (const o of outcomes) if (o.status === 'rejected') rethrowStub(o.reason);
   const winners = outcomes.filter((o) => o.status === 'fulfilled');
   for (const o of winners) await (o as PromiseFulfilledResult<ConcurrentStore>).value.close();
   if (winners.length !== 1) {
