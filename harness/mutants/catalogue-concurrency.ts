@@ -73,12 +73,4 @@ export const CONCURRENCY_MUTANTS: readonly Mutant[] = [
     find: "kind === 'write' ? 'exclusive' : 'frozen'",
     replace: "kind === 'write' ? 'exclusive' : 'exclusive'",
   },
-  {
-    id: 'second-close-steals-wakeup',
-    stage: '08',
-    bug: 'close() keeps one resolver for "the calls in flight are done": a second close() replaces it, and the first never settles',
-    file: 'store/call-gate.ts',
-    find: '    this.drained ??= new Promise((resolve) => {\n',
-    replace: '    this.drained = new Promise((resolve) => {\n',
-  },
 ];
