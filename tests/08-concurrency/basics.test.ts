@@ -4,9 +4,10 @@
 
 import { Mismatch, rethrowStub } from '../../harness/assert.ts';
 import { show } from '../../harness/display.ts';
-import type { ConcurrentStore } from '../../stages/08-concurrency/contract.ts';
-import type { FileHandle, FileSystem, OpenMode } from '../../stages/file-system.ts';
+import { DelegatingFileSystem, withHandle } from '../../harness/sim-fs/delegating.ts';
 import { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
+import type { ConcurrentStore } from '../../stages/08-concurrency/contract.ts';
+import type { FileHandle, FileSystem } from '../../stages/file-system.ts';
 import { b, codeOf, DIR, messageOf, openOrFail, options, rule, simDisk, text, within } from './setup.ts';
 
 /** Expects opening to be refused with LOCKED, the message naming `owner`. */
@@ -80,33 +81,16 @@ rule('08-E02', "another process's lock is respected while it runs, and taken ove
 });
 
 /** A disk whose reads take a few milliseconds while `slow`: calls are mid-I/O when close() comes. */
-class SlowReadDisk implements FileSystem {
+class SlowReadDisk extends DelegatingFileSystem {
   slow = false;
-  constructor(private readonly disk: FileSystem) {}
-  get pid() {
-    return this.disk.pid;
-  }
-  isRunning = (pid: number) => this.disk.isRunning(pid);
   private pause = () => (this.slow ? new Promise<void>((resolve) => setTimeout(resolve, 2)) : Promise.resolve());
-  async open(file: string, mode: OpenMode): Promise<FileHandle> {
-    const handle = await this.disk.open(file, mode);
-    return {
-      read: async (position, length) => (await this.pause(), handle.read(position, length)),
-      write: (position, data) => handle.write(position, data),
-      append: (data) => handle.append(data),
-      size: () => handle.size(),
-      truncate: (size) => handle.truncate(size),
-      sync: () => handle.sync(),
-      close: () => handle.close(),
-    };
+  protected override handle(_file: string, handle: FileHandle): FileHandle {
+    return withHandle(handle, { read: async (position, length) => (await this.pause(), handle.read(position, length)) });
   }
-  readFile = async (file: string) => (await this.pause(), this.disk.readFile(file));
-  rename = (from: string, to: string) => this.disk.rename(from, to);
-  unlink = (file: string) => this.disk.unlink(file);
-  mkdir = (dir: string) => this.disk.mkdir(dir);
-  readdir = (dir: string) => this.disk.readdir(dir);
-  syncDir = (dir: string) => this.disk.syncDir(dir);
-  stat = (file: string) => this.disk.stat(file);
+  override async readFile(file: string): Promise<Uint8Array> {
+    await this.pause();
+    return this.inner.readFile(file);
+  }
 }
 
 rule('08-E03', 'close() waits for the calls in flight; every call after it, and the next step of a scan begun before it, rejects with CLOSED', 'Closing', async (stage) => {
@@ -239,36 +223,19 @@ rule('08-E05', 'an empty LOCK (its creator died between creating it and writing 
 });
 
 /** A process whose writes to a file named LOCK take `ms` (a stalled disk, a descheduled process). */
-class SlowLockWrites implements FileSystem {
+class SlowLockWrites extends DelegatingFileSystem {
   constructor(
-    private readonly process: FileSystem,
+    process: FileSystem,
     private readonly ms: number,
-  ) {}
-  get pid() {
-    return this.process.pid;
+  ) {
+    super(process);
   }
-  isRunning = (pid: number) => this.process.isRunning(pid);
-  async open(file: string, mode: OpenMode): Promise<FileHandle> {
-    const handle = await this.process.open(file, mode);
+  protected override handle(file: string, handle: FileHandle): FileHandle {
     if (!file.endsWith('/LOCK')) return handle;
-    return {
-      read: (position, length) => handle.read(position, length),
-      write: async (position, data) => {
-        await new Promise((resolve) => setTimeout(resolve, this.ms));
-        return handle.write(position, data);
-      },
-      append: (data) => handle.append(data),
-      size: () => handle.size(),
-      truncate: (size) => handle.truncate(size),
-      sync: () => handle.sync(),
-      close: () => handle.close(),
+    const write = async (position: number, data: Uint8Array) => {
+      await new Promise((resolve) => setTimeout(resolve, this.ms));
+      return handle.write(position, data);
     };
+    return withHandle(handle, { write });
   }
-  readFile = (file: string) => this.process.readFile(file);
-  rename = (from: string, to: string) => this.process.rename(from, to);
-  unlink = (file: string) => this.process.unlink(file);
-  mkdir = (dir: string) => this.process.mkdir(dir);
-  readdir = (dir: string) => this.process.readdir(dir);
-  syncDir = (dir: string) => this.process.syncDir(dir);
-  stat = (file: string) => this.process.stat(file);
 }

@@ -5,27 +5,23 @@
 
 import { Mismatch } from '../../harness/assert.ts';
 import { show } from '../../harness/display.ts';
-import type { FileHandle, FileSystem, OpenMode } from '../../stages/file-system.ts';
+import { DelegatingFileSystem, withHandle } from '../../harness/sim-fs/delegating.ts';
+import type { FileHandle } from '../../stages/file-system.ts';
 import { b, KiB, openOrFail, options, rule, simDisk, text, within } from './setup.ts';
 
 /** A disk whose fsyncs (of files and of directories) hang while `stalled`, then all go through. */
-class StallingDisk implements FileSystem {
+class StallingDisk extends DelegatingFileSystem {
   stalled = false;
   /** While stalled, this many fsyncs still go through before the rest hang. */
   passing = 0;
   /** fsyncs so far (files and directories). */
   syncs = 0;
   private waiting: (() => void)[] = [];
-  constructor(private readonly disk: FileSystem) {}
-  get pid() {
-    return this.disk.pid;
-  }
-  isRunning = (pid: number) => this.disk.isRunning(pid);
   release(): void {
     this.stalled = false;
     for (const wake of this.waiting.splice(0)) wake();
   }
-  gate(): Promise<void> {
+  private gate(): Promise<void> {
     this.syncs++;
     if (!this.stalled) return Promise.resolve();
     if (this.passing > 0) {
@@ -34,29 +30,13 @@ class StallingDisk implements FileSystem {
     }
     return new Promise((resolve) => this.waiting.push(resolve));
   }
-  async open(file: string, mode: OpenMode): Promise<FileHandle> {
-    const handle = await this.disk.open(file, mode);
-    return { ...bind(handle), sync: async () => (await this.gate(), handle.sync()) };
+  protected override handle(_file: string, handle: FileHandle): FileHandle {
+    return withHandle(handle, { sync: async () => (await this.gate(), handle.sync()) });
   }
-  readFile = (file: string) => this.disk.readFile(file);
-  rename = (from: string, to: string) => this.disk.rename(from, to);
-  unlink = (file: string) => this.disk.unlink(file);
-  mkdir = (dir: string) => this.disk.mkdir(dir);
-  readdir = (dir: string) => this.disk.readdir(dir);
-  syncDir = async (dir: string) => (await this.gate(), this.disk.syncDir(dir));
-  stat = (file: string) => this.disk.stat(file);
-}
-
-function bind(handle: FileHandle): FileHandle {
-  return {
-    read: (position, length) => handle.read(position, length),
-    write: (position, data) => handle.write(position, data),
-    append: (data) => handle.append(data),
-    size: () => handle.size(),
-    truncate: (size) => handle.truncate(size),
-    sync: () => handle.sync(),
-    close: () => handle.close(),
-  };
+  override async syncDir(dir: string): Promise<void> {
+    await this.gate();
+    return this.inner.syncDir(dir);
+  }
 }
 
 const turns = async (n: number) => {
