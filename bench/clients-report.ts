@@ -4,7 +4,7 @@
 
 import { KEY_SIZE, VALUE_SIZE } from './data.ts';
 import { type ClientMix, type ClientsReport, LOAD_GROUP, READ_ONLY_FACTOR, ROUNDS } from './clients.ts';
-import { machine, type Machine } from './report.ts';
+import { failures, machine, type Machine, round } from './report.ts';
 
 export interface ClientsSettings {
   keys: number;
@@ -143,15 +143,6 @@ export function clientsMarkdown(reports: readonly ClientsReport[], rows: readonl
     '',
     `Machine: ${host.cpu}, ${host.cores} cores, ${host.memoryGiB} GiB, Node ${host.node}, ${host.platform}.`,
   ];
-  const failed = reports.filter((r) => !r.ok);
-  if (failed.length > 0) {
-    lines.push('', '**Failed:**', '');
-    for (const r of failed) if (!r.ok) lines.push(`- ${r.engine}: ${r.error.split('\n')[0]}`);
-  }
+  lines.push(...failures(reports));
   return `${lines.join('\n')}\n`;
-}
-
-function round(n: number, digits: number): number {
-  const scale = 10 ** digits;
-  return Math.round(n * scale) / scale;
 }

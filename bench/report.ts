@@ -122,15 +122,17 @@ export function markdown(reports: readonly EngineReport[], rows: readonly Result
     '',
     `Machine: ${host.cpu}, ${host.cores} cores, ${host.memoryGiB} GiB, Node ${host.node}, ${host.platform}.`,
   ];
-  const failed = reports.filter((r) => !r.ok);
-  if (failed.length > 0) {
-    lines.push('', '**Failed:**', '');
-    for (const r of failed) if (!r.ok) lines.push(`- ${r.engine}: ${r.error.split('\n')[0]}`);
-  }
+  lines.push(...failures(reports));
   return `${lines.join('\n')}\n`;
 }
 
-function round(n: number, digits: number): number {
+/** The markdown lines that list the engines whose run failed, with the first line of each error; none when all ran. */
+export function failures(reports: readonly ({ ok: true } | { ok: false; engine: string; error: string })[]): string[] {
+  const failed = reports.flatMap((r) => (r.ok ? [] : [`- ${r.engine}: ${r.error.split('\n')[0]}`]));
+  return failed.length === 0 ? [] : ['', '**Failed:**', '', ...failed];
+}
+
+export function round(n: number, digits: number): number {
   const scale = 10 ** digits;
   return Math.round(n * scale) / scale;
 }
