@@ -5,18 +5,12 @@ import type { SnapshotStore, Stage03 } from '../../stages/03-persistence/contrac
 import { showBytes } from '../../harness/display.ts';
 import { defineStage } from '../../harness/kata.ts';
 import { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
+import { b, DIR, simDisk } from '../../harness/suite-helpers.ts';
 
 export const { rule, property, load } = defineStage<Stage03>('03', ['openStore']);
+export { b, DIR, simDisk };
 
-export const DIR = '/db';
 export const SNAPSHOT = '/db/snapshot.db';
-
-export function simDisk(seed = 1): SimFileSystem {
-  return new SimFileSystem({ seed });
-}
-
-const encoder = new TextEncoder();
-export const b = (text: string) => encoder.encode(text);
 
 /** The whole content as "key=value" lines in the REPL's byte notation, for comparisons. */
 export async function contents(store: KvStore): Promise<string[]> {

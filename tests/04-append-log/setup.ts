@@ -5,17 +5,10 @@ import type { LogStore, LogStoreOptions, Stage04 } from '../../stages/04-append-
 import { showBytes } from '../../harness/display.ts';
 import { defineStage } from '../../harness/kata.ts';
 import { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
+import { b, DIR, overwrite, simDisk } from '../../harness/suite-helpers.ts';
 
 export const { rule, property, load } = defineStage<Stage04>('04', ['openStore']);
-
-export const DIR = '/db';
-
-export function simDisk(seed = 1, jitter = false): SimFileSystem {
-  return new SimFileSystem({ seed, jitter });
-}
-
-const encoder = new TextEncoder();
-export const b = (text: string) => encoder.encode(text);
+export { b, DIR, overwrite, simDisk };
 
 export function open(stage: Stage04, fs: SimFileSystem, options: Partial<LogStoreOptions> = {}): Promise<LogStore> {
   return stage.openStore({ dir: DIR, fs, ...options });
@@ -37,10 +30,3 @@ export async function logFile(fs: SimFileSystem): Promise<string> {
   return `${DIR}/${logs[0]}`;
 }
 
-export async function overwrite(fs: SimFileSystem, file: string, bytes: Uint8Array): Promise<void> {
-  const handle = await fs.open(file, 'write');
-  await handle.truncate(0);
-  await handle.write(0, bytes);
-  await handle.sync();
-  await handle.close();
-}

@@ -8,19 +8,10 @@ import { Mismatch, expectTrue, rethrowStub } from '../../harness/assert.ts';
 import { showBytes } from '../../harness/display.ts';
 import { defineStage } from '../../harness/kata.ts';
 import { type CrashMode, SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
+import { b, DIR, KiB, overwrite, simDisk, text } from '../../harness/suite-helpers.ts';
 
 export const { rule, property, load } = defineStage<Stage06>('06', ['openStore']);
-
-export const DIR = '/db';
-export const KiB = 1024;
-
-export function simDisk(seed = 1): SimFileSystem {
-  return new SimFileSystem({ seed });
-}
-
-const encoder = new TextEncoder();
-export const b = (text: string) => encoder.encode(text);
-export const text = (bytes: Uint8Array | undefined) => (bytes === undefined ? undefined : new TextDecoder().decode(bytes));
+export { b, DIR, KiB, overwrite, simDisk, text };
 
 /** Opens in DIR with a 16 KiB memory budget (the index writes to disk on its own) and no structure checks. */
 export function open(stage: Stage06, fs: SimFileSystem, options: Partial<WalStoreOptions> = {}): Promise<WalStore> {
@@ -235,12 +226,3 @@ export async function expectCorrupt(stage: Stage06, fs: SimFileSystem, file: str
   throw new Mismatch(`${doing}\n  expected: openStore rejects with CORRUPT (records written after the damaged one was synced prove it had been acknowledged: this is not a torn tail)\n  received: it opened, holding ${describeContents(opened)}`);
 }
 
-/** Replaces a file's content, durably. */
-export async function overwrite(fs: SimFileSystem, file: string, bytes: Uint8Array): Promise<void> {
-  const handle = await fs.open(file, 'create');
-  await handle.truncate(0);
-  await handle.write(0, bytes);
-  await handle.sync();
-  await handle.close();
-  await fs.syncDir(DIR);
-}

@@ -7,19 +7,10 @@ import { show, showBytes } from '../../harness/display.ts';
 import { defineStage } from '../../harness/kata.ts';
 import { type CrashMode, SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
 import type { ScanOptions, Stage07, Transaction, TxStore, WalStoreOptions } from '../../stages/07-transactions/contract.ts';
+import { b, DIR, KiB, simDisk, text } from '../../harness/suite-helpers.ts';
 
 export const { rule, property, load } = defineStage<Stage07>('07', ['openStore']);
-
-export const DIR = '/db';
-export const KiB = 1024;
-
-export function simDisk(seed = 1, jitter = false): SimFileSystem {
-  return new SimFileSystem({ seed, jitter });
-}
-
-const encoder = new TextEncoder();
-export const b = (text: string) => encoder.encode(text);
-export const text = (bytes: Uint8Array | undefined) => (bytes === undefined ? undefined : new TextDecoder().decode(bytes));
+export { b, DIR, KiB, simDisk, text };
 
 /** Opens in DIR with a 16 KiB memory budget (the index writes to disk on its own) and no structure checks. */
 export function open(stage: Stage07, fs: SimFileSystem, options: Partial<WalStoreOptions> = {}): Promise<TxStore> {

@@ -8,7 +8,7 @@ import { DelegatingFileSystem, withHandle } from '../../harness/sim-fs/delegatin
 import { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
 import type { ConcurrentStore } from '../../stages/08-concurrency/contract.ts';
 import type { FileHandle, FileSystem } from '../../stages/file-system.ts';
-import { b, codeOf, DIR, messageOf, openOrFail, options, rule, simDisk, text, within } from './setup.ts';
+import { b, codeOf, DIR, messageOf, openOrFail, options, overwrite, rule, simDisk, text, within } from './setup.ts';
 
 /** Expects opening to be refused with LOCKED, the message naming `owner`. */
 async function expectLocked(open: () => Promise<ConcurrentStore>, owner: number, doing: string): Promise<void> {
@@ -71,9 +71,7 @@ rule('08-E02', "another process's lock is respected while it runs, and taken ove
   // A LOCK left by a process that died, written by hand: the next open takes it over.
   const ghost = fs.spawnProcess();
   ghost.kill();
-  const planted = await fs.open(`${DIR}/LOCK`, 'create');
-  await planted.write(0, b(`${ghost.pid}\n`));
-  await planted.close();
+  await overwrite(fs, `${DIR}/LOCK`, b(`${ghost.pid}\n`));
   const again = await openOrFail(stage, options(fs), `opening with a LOCK that names pid ${ghost.pid}, a process that is not running`);
   const lock = new TextDecoder().decode(await fs.readFile(`${DIR}/LOCK`));
   await again.close();
@@ -184,7 +182,7 @@ rule('08-E05', 'an empty LOCK (its creator died between creating it and writing 
   for (let seed = 1; seed <= 4; seed++) {
     const fs = new SimFileSystem({ seed, jitter: true }); // operations finish out of order
     await fs.mkdir(DIR);
-    await (await fs.open(`${DIR}/LOCK`, 'create')).close();
+    await overwrite(fs, `${DIR}/LOCK`, new Uint8Array(0));
     const [a, b2] = [fs.spawnProcess(), fs.spawnProcess()];
     const started = Date.now();
     const outcomes = await within(
@@ -206,7 +204,7 @@ rule('08-E05', 'an empty LOCK (its creator died between creating it and writing 
   // not be robbed of it by the other, which sees that new LOCK empty too and has waited already.
   const fs = simDisk();
   await fs.mkdir(DIR);
-  await (await fs.open(`${DIR}/LOCK`, 'create')).close();
+  await overwrite(fs, `${DIR}/LOCK`, new Uint8Array(0));
   const slow = new SlowLockWrites(fs.spawnProcess(), 150);
   const quick = fs.spawnProcess();
   // The slow one starts first, so it is the first to give up waiting and take the LOCK over.

@@ -8,7 +8,7 @@ import { Mismatch, rethrowStub } from '../../harness/assert.ts';
 import { show } from '../../harness/display.ts';
 import { ScheduledFileSystem } from '../../harness/sim-fs/scheduled.ts';
 import type { ConcurrentStore } from '../../stages/08-concurrency/contract.ts';
-import { b, codeOf, drive, messageOf, openOrFail, options, property, simDisk } from './setup.ts';
+import { b, codeOf, drive, messageOf, openOrFail, options, property, releaseOne, simDisk } from './setup.ts';
 
 type Before = 'fresh' | 'closed' | 'owner killed' | 'killed while opening';
 
@@ -26,10 +26,7 @@ property(
       first.kill();
       const opener = disk.spawnProcess();
       stage.openStore(options(new ScheduledFileSystem(opener, scheduler, `pid ${opener.pid} (to be killed): `))).catch(() => undefined);
-      for (let step = 0; step < killAfter && scheduler.count() > 0; step++) {
-        await scheduler.waitOne();
-        await new Promise((resolve) => setImmediate(resolve));
-      }
+      for (let step = 0; step < killAfter && scheduler.count() > 0; step++) await releaseOne(scheduler);
       opener.kill();
     } else if (before !== 'fresh') {
       const first = disk.spawnProcess();

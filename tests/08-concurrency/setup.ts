@@ -7,21 +7,11 @@ import { Mismatch, rethrowStub } from '../../harness/assert.ts';
 import { show } from '../../harness/display.ts';
 import { defineStage } from '../../harness/kata.ts';
 import { ScheduledFileSystem } from '../../harness/sim-fs/scheduled.ts';
-import { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
 import type { ConcurrentStore, Stage08, WalStoreOptions } from '../../stages/08-concurrency/contract.ts';
+import { b, DIR, KiB, overwrite, simDisk, text } from '../../harness/suite-helpers.ts';
 
 export const { rule, property, load } = defineStage<Stage08>('08', ['openStore']);
-
-export const DIR = '/db';
-export const KiB = 1024;
-
-const encoder = new TextEncoder();
-export const b = (text: string) => encoder.encode(text);
-export const text = (bytes: Uint8Array | undefined) => (bytes === undefined ? undefined : new TextDecoder().decode(bytes));
-
-export function simDisk(seed = 1): SimFileSystem {
-  return new SimFileSystem({ seed });
-}
+export { b, DIR, KiB, overwrite, simDisk, text };
 
 /** Options for the tests: a small budget, so the index works on disk, and no structure checks. */
 export function options(fs: WalStoreOptions['fs'], more: Partial<WalStoreOptions> = {}): WalStoreOptions {
@@ -73,6 +63,15 @@ export async function within<T>(promise: Promise<T>, ms: number, doing: string):
   }
 }
 
+/**
+ * Lets the scheduler complete one pending I/O of its choice, then lets the resumed caller run on
+ * to its next I/O, so that the next pick chooses among everything ready at that moment.
+ */
+export async function releaseOne(scheduler: fc.Scheduler): Promise<void> {
+  await scheduler.waitOne();
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
 /** A client's calls, run one after another: each returns when its call settled. */
 export type Client = () => Promise<void>;
 
@@ -95,10 +94,7 @@ export async function drive(scheduler: fc.Scheduler, clients: readonly Client[],
   }
   for (let quiet = 0; done < clients.length; ) {
     if (scheduler.count() > 0) {
-      await scheduler.waitOne();
-      // Let the resumed caller run on to its next I/O before the next pick, so that each pick
-      // chooses among everything that is ready at that moment.
-      await new Promise((resolve) => setImmediate(resolve));
+      await releaseOne(scheduler);
       quiet = 0;
     } else if (quiet < 10) {
       quiet++;
