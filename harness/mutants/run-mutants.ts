@@ -71,8 +71,12 @@ async function controlProblem(stageId: string, engine: Mutant['engine'], seed: n
  * Runs the mutants of the given stages — by default of every ready stage (a stage still being
  * written runs its mutants only when named) — two at a time on a 2-core machine.
  */
-export async function runMutants(seed: number, stageIds?: readonly string[]): Promise<MutantOutcome[]> {
-  const chosen = MUTANTS.filter((m) => (stageIds === undefined ? findStage(m.stage)?.status === 'ready' : stageIds.includes(m.stage)));
+export async function runMutants(seed: number, stageIds?: readonly string[], mutantIds?: readonly string[]): Promise<MutantOutcome[]> {
+  const chosen = MUTANTS.filter(
+    (m) =>
+      (stageIds === undefined ? findStage(m.stage)?.status === 'ready' : stageIds.includes(m.stage)) &&
+      (mutantIds === undefined || mutantIds.includes(m.id)),
+  );
   const problems = new Map<string, string | undefined>();
   const controlOf = (m: Mutant) => `${m.stage}:${m.engine ?? ''}`;
   for (const m of chosen) {
