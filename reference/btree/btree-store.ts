@@ -18,8 +18,9 @@
 // disagree, so the store stops: that call rejects with the error, every later one with CLOSED,
 // and reopening recovers the last flush. Damage found by a read (get, scan) only fails that read.
 
+import path from 'node:path';
 import type { DiskStats, DiskStore } from '../../stages/05-disk-index/contract.ts';
-import { nodeFileSystem } from '../../stages/file-system.ts';
+import { type FileSystem, nodeFileSystem } from '../../stages/file-system.ts';
 import { keepBytes } from '../core/bytes.ts';
 import { KvError } from '../core/errors.ts';
 import type { EngineOptions } from '../store/engine-options.ts';
@@ -27,6 +28,7 @@ import { checkKey, checkValue, DEFAULT_LIMITS, type Limits } from '../store/limi
 import type { Entry } from '../store/memory-store.ts';
 import { checkScanOptions, type ScanOptions } from '../store/scan-options.ts';
 import { createDirectory } from '../storage/directory.ts';
+import { claimDirectory, ENGINE_FILE } from '../storage/engine-file.ts';
 import type { Bounds } from '../memtable/skiplist.ts';
 import { BTree } from './btree.ts';
 import { checkTree } from './check.ts';
@@ -54,6 +56,8 @@ export class BTreeStore implements DiskStore {
     private readonly limits: Limits,
     private readonly paranoid: boolean,
     private readonly beforeDurable: (() => Promise<void>) | undefined,
+    private readonly fs: FileSystem,
+    private readonly dir: string,
   ) {}
 
   static async open({ dir, fs = nodeFileSystem, limits = {}, memoryBudget = DEFAULT_BUDGET, paranoid = false, beforeDurable }: EngineOptions): Promise<BTreeStore> {
@@ -63,8 +67,19 @@ export class BTreeStore implements DiskStore {
     }
     if (!(memoryBudget > 0)) throw new KvError('INVALID_ARGUMENT', `memoryBudget must be a positive number of bytes, got ${String(memoryBudget)}`);
     await createDirectory(fs, dir);
+    const claim = await claimDirectory(fs, dir, { engine: 'btree', logged: beforeDurable !== undefined });
+    if (claim.made && !(await fs.readdir(dir)).includes(PAGE_FILE)) {
+      // Never a new empty tree where one was: the writes it held may be acknowledged (by a log, or a flush).
+      throw new KvError('CORRUPT', `${path.join(dir, PAGE_FILE)}: missing, though ${ENGINE_FILE} says a B+tree was made here (at offset 0)`);
+    }
     const { pager, meta } = await Pager.open(fs, dir, memoryBudget);
-    return new BTreeStore(new BTree(pager, meta.root, meta.height, meta.keys), fullLimits, paranoid, beforeDurable);
+    try {
+      await claim.confirm(); // last: the page file it vouches for is durable
+    } catch (error) {
+      await pager.close();
+      throw error;
+    }
+    return new BTreeStore(new BTree(pager, meta.root, meta.height, meta.keys), fullLimits, paranoid, beforeDurable, fs, dir);
   }
 
   async get(key: Uint8Array): Promise<Uint8Array | undefined> {
@@ -107,7 +122,10 @@ export class BTreeStore implements DiskStore {
       const { pager } = this.tree;
       const { cache } = pager;
       return {
-        files: [{ name: PAGE_FILE, bytes: await pager.file.size() }],
+        files: [
+          { name: PAGE_FILE, bytes: await pager.file.size() },
+          { name: ENGINE_FILE, bytes: (await this.fs.stat(path.join(this.dir, ENGINE_FILE))).size },
+        ],
         memoryBytes: pager.memoryBytes,
         detail: {
           height: this.tree.height,

@@ -8,8 +8,10 @@ import type { SyncPolicy } from '../log/group-commit.ts';
 import { HELP_LINES } from '../repl/help.ts';
 import { Session } from '../repl/session.ts';
 import { runSession } from '../repl/stream.ts';
+import { runRepair } from './repair.ts';
 import { nodeFileSystem } from '../../stages/file-system.ts';
 import { createDirectory } from '../storage/directory.ts';
+import { claimDirectory } from '../storage/engine-file.ts';
 import { DirectoryLock } from '../store/dir-lock.ts';
 import { LogStore } from '../store/log-store.ts';
 import { openEngine as openIndex } from '../stages/05.ts';
@@ -32,6 +34,9 @@ options:
   --memory MIB    memory budget of the lsm and btree engines (default 8)
   --no-timings    do not append the elapsed time to answers
   --help          this text
+
+npm start -- repair --dir PATH   rebuilds a lost or damaged LSM manifest from the tables'
+                  own footers (open refuses such a directory and says so); deletes nothing
 
 ${HELP_LINES.join('\n')}`;
 
@@ -66,6 +71,14 @@ function parseOptions(argv: string[]): Options | string {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'repair') {
+    const dir = argv[1] === '--dir' && argv.length === 3 ? argv[2] : undefined;
+    if (dir === undefined || dir.startsWith('--')) {
+      console.error(`usage: npm start -- repair --dir PATH\n\n${USAGE}`);
+      return 2;
+    }
+    return runRepair(dir);
+  }
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(USAGE);
     return 0;
@@ -110,7 +123,13 @@ function describe({ engine, wal, sync, windowMs }: Options): string {
 
 /** The store behind the REPL: the stage 04 log, a stage 05 index, or one behind the stage 06 log with stage 07's transactions. */
 async function openStore({ dir, engine, sync, windowMs, wal, memoryBudget }: Options) {
-  if (engine === 'log') return LogStore.open({ dir, sync: (sync ?? 'batch') as SyncPolicy });
+  if (engine === 'log') {
+    // The stage 04 log keeps its directory to its log files (its spec says so); the REPL records the engine for it.
+    const claim = await claimDirectory(nodeFileSystem, dir, { engine: 'log', logged: false });
+    const store = await LogStore.open({ dir, sync: (sync ?? 'batch') as SyncPolicy });
+    await claim.confirm();
+    return store;
+  }
   process.env.KATA_ENGINE = engine;
   if (!wal) return openIndex({ dir, memoryBudget });
   return TxStore.open({ dir, memoryBudget, sync: sync === 'window' ? 'window' : 'commit', syncWindowMs: windowMs }, openIndex);

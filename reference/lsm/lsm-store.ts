@@ -22,11 +22,12 @@ import { checkKey, checkValue, DEFAULT_LIMITS, type Limits } from '../store/limi
 import type { Entry } from '../store/memory-store.ts';
 import { checkScanOptions, type ScanOptions } from '../store/scan-options.ts';
 import { createDirectory, readIfExists } from '../storage/directory.ts';
+import { claimDirectory, ENGINE_FILE } from '../storage/engine-file.ts';
 import { BlockCache } from './block-cache.ts';
 import { type Cell, cellBytes, TOMBSTONE } from './cell.ts';
 import { keepCell, L0_STOP, pickCompaction, type Plan } from './compaction.ts';
 import { LevelCursor } from './level-cursor.ts';
-import { decodeManifest, MANIFEST, type ManifestState, writeManifest } from './manifest.ts';
+import { decodeManifest, MANIFEST, type ManifestState, repairHint, writeManifest } from './manifest.ts';
 import { type Cursor, MemtableCursor, MergingCursor } from './merge.ts';
 import { StoreScan } from './store-scan.ts';
 import { TableBuilder, type TableMeta, tableName } from './table-builder.ts';
@@ -65,9 +66,8 @@ export class LsmStore {
 
   static async open({ dir, fs = nodeFileSystem, limits = {}, memoryBudget = DEFAULT_BUDGET, paranoid = false, beforeDurable }: EngineOptions): Promise<LsmStore> {
     await createDirectory(fs, dir);
-    const manifestPath = path.join(dir, MANIFEST);
-    const bytes = await readIfExists(fs, manifestPath);
-    const state: ManifestState = bytes === undefined ? { nextFileNumber: 1, levels: [] } : decodeManifest(bytes, manifestPath);
+    const claim = await claimDirectory(fs, dir, { engine: 'lsm', logged: beforeDurable !== undefined });
+    const state = await readOrCreateManifest(fs, dir, claim.made);
     // A quarter of the budget for the memtable (two can exist), half for the block cache.
     const memtableBytes = Math.max(8 * 1024, Math.floor(memoryBudget / 4));
     const cache = new BlockCache(Math.max(8 * 1024, Math.floor(memoryBudget / 2)));
@@ -75,6 +75,7 @@ export class LsmStore {
       state.levels.map((tables) => Promise.all(tables.map(async (meta) => new Table(await TableReader.open(fs, path.join(dir, tableName(meta.number)), meta, cache))))),
     );
     await removeLeftovers(fs, dir, new Set(levels.flat().map((t) => tableName(t.meta.number))));
+    await claim.confirm(); // last: the manifest it vouches for is durable
     return new LsmStore(fs, dir, { ...DEFAULT_LIMITS, ...limits }, cache, memtableBytes, paranoid, new Version(levels), state.nextFileNumber, beforeDurable);
   }
 
@@ -149,12 +150,8 @@ export class LsmStore {
 
   async stats(): Promise<DiskStats> {
     const tables = this.version.tables;
-    const files = [...tables.map((t) => ({ name: tableName(t.meta.number), bytes: t.meta.bytes }))];
-    try {
-      files.push({ name: MANIFEST, bytes: (await this.fs.stat(path.join(this.dir, MANIFEST))).size });
-    } catch {
-      // no manifest before the first flush
-    }
+    const files = tables.map((t) => ({ name: tableName(t.meta.number), bytes: t.meta.bytes }));
+    for (const name of [MANIFEST, ENGINE_FILE]) files.push({ name, bytes: (await this.fs.stat(path.join(this.dir, name))).size });
     const resident = tables.reduce((sum, t) => sum + t.reader.residentBytes, 0);
     const detail: Record<string, number | string> = {
       engine: 'lsm',
@@ -209,7 +206,7 @@ export class LsmStore {
     const immutable = this.immutable!;
     try {
       await this.beforeDurable?.(); // a write-ahead log first: the table must not get ahead of it
-      const builder = new TableBuilder(this.fs, path.join(this.dir, tableName(this.nextFileNumber)), this.nextFileNumber++);
+      const builder = new TableBuilder(this.fs, path.join(this.dir, tableName(this.nextFileNumber)), this.nextFileNumber++, 0);
       for (const [key, cell] of immutable.list.entries()) builder.add(key, cell);
       const meta = await builder.finish();
       await this.install([], [meta], 0, () => {
@@ -250,7 +247,7 @@ export class LsmStore {
       const merged = new MergingCursor(await Promise.all(plan.inputs.map((t) => t.reader.cursor({}, false))), false);
       while (merged.key !== undefined) {
         if (keepCell(merged.cell, plan.dropTombstones)) {
-          builder ??= new TableBuilder(this.fs, path.join(this.dir, tableName(this.nextFileNumber)), this.nextFileNumber++);
+          builder ??= new TableBuilder(this.fs, path.join(this.dir, tableName(this.nextFileNumber)), this.nextFileNumber++, plan.level + 1);
           builder.add(merged.key, merged.cell);
           if (builder.size >= target) {
             outputs.push(await builder.finish());
@@ -312,6 +309,27 @@ export class LsmStore {
     }
   }
 
+}
+
+/**
+ * The manifest, or a new empty one for a new store. A store never deletes what it cannot
+ * prove is garbage, and without a manifest nothing is provably garbage: every table would look
+ * like a leftover. So a missing manifest beside tables, or in a directory whose ENGINE file
+ * says a tree was made here, is CORRUPT — `npm start -- repair` rebuilds it from the tables.
+ */
+async function readOrCreateManifest(fs: FileSystem, dir: string, made: boolean): Promise<ManifestState> {
+  const manifestPath = path.join(dir, MANIFEST);
+  const bytes = await readIfExists(fs, manifestPath);
+  if (bytes !== undefined) return decodeManifest(bytes, manifestPath);
+  const tables = (await fs.readdir(dir)).filter((name) => name.endsWith('.sst'));
+  if (made || tables.length > 0) {
+    const evidence = tables.length > 0 ? `${tables.length} table file(s) are here (${tables.slice(0, 3).join(', ')}${tables.length > 3 ? ', …' : ''})` : `${ENGINE_FILE} says an LSM tree was made here`;
+    throw new KvError('CORRUPT', `${manifestPath}: missing at offset 0, but ${evidence}; nothing was deleted. ${repairHint(dir)}`);
+  }
+  // A new store writes its empty manifest at once: from now on, no manifest means damage.
+  const state: ManifestState = { nextFileNumber: 1, levels: [] };
+  await writeManifest(fs, dir, state);
+  return state;
 }
 
 /** Removes tables no manifest names (a flush or compaction that never took effect) and temp files. */

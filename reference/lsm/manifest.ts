@@ -16,6 +16,8 @@ import { KvError } from '../core/errors.ts';
 import type { TableMeta } from './table-builder.ts';
 
 export const MANIFEST = 'MANIFEST';
+/** What to do about a lost or damaged manifest: said wherever open refuses for that reason. */
+export const repairHint = (dir: string) => `To rebuild the manifest from the tables' own footers: npm start -- repair --dir ${dir}`;
 const MAGIC = new TextEncoder().encode('DBKMAN01');
 
 export interface ManifestState {

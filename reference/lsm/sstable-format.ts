@@ -10,10 +10,14 @@
 //                then block count u32 · CRC-32
 //   bloom        the filter's bytes · CRC-32
 //   footer       index offset u64 · index length u32 · bloom offset u64 · bloom length u32 ·
-//                entries u64 · magic "DBKSST01" · CRC-32 of the 40 bytes before it   (44 bytes)
+//                entries u64 · table number u64 · level u32 · magic "DBKSST02" ·
+//                CRC-32 of the 52 bytes before it   (56 bytes)
 //
 // Every part carries its own checksum, so a damaged block is caught when it is read and
-// named by file and offset; the footer's magic says the file is a table at all.
+// named by file and offset; the footer's magic says the file is a table at all. The footer
+// also names the table — its number, and the level it was written for — so a file renamed or
+// swapped with another is refused instead of answering for a key range it does not hold, and
+// a lost manifest can be rebuilt from the tables themselves (repair.ts).
 
 import { ByteReader, ByteWriter } from '../core/binary.ts';
 import { crc32, hex32 } from '../core/crc32.ts';
@@ -21,8 +25,8 @@ import { KvError } from '../core/errors.ts';
 import { Block } from './block.ts';
 import { type Cell, TOMBSTONE } from './cell.ts';
 
-export const FOOTER_BYTES = 44;
-const MAGIC = new TextEncoder().encode('DBKSST01');
+export const FOOTER_BYTES = 56;
+const MAGIC = new TextEncoder().encode('DBKSST02');
 
 export interface IndexEntry {
   lastKey: Uint8Array;
@@ -36,6 +40,10 @@ export interface Footer {
   bloomOffset: number;
   bloomLength: number;
   entries: number;
+  /** The table's number: its file is table-NNNNNN.sst. */
+  number: number;
+  /** The level it was written for: 0 by a flush, the level below its inputs by a compaction. */
+  level: number;
 }
 
 /** Appends a CRC-32 of what the writer holds so far and returns the finished bytes. */
@@ -120,6 +128,8 @@ export function encodeFooter(footer: Footer): Uint8Array {
   out.u64(footer.bloomOffset);
   out.u32(footer.bloomLength);
   out.u64(footer.entries);
+  out.u64(footer.number);
+  out.u32(footer.level);
   out.bytes(MAGIC);
   return sealed(out);
 }
@@ -133,8 +143,10 @@ export function decodeFooter(bytes: Uint8Array, file: string, offset: number): F
     bloomOffset: reader.u64('bloom offset'),
     bloomLength: reader.u32('bloom length'),
     entries: reader.u64('entry count'),
+    number: reader.u64('table number'),
+    level: reader.u32('level'),
   };
   const magic = reader.bytesView(MAGIC.length, 'magic');
-  if (!magic.every((byte, i) => byte === MAGIC[i])) throw new KvError('CORRUPT', `${file}: not a dbkata table (bad magic) at offset ${offset + 32}`);
+  if (!magic.every((byte, i) => byte === MAGIC[i])) throw new KvError('CORRUPT', `${file}: not a dbkata table (bad magic) at offset ${offset + 44}`);
   return footer;
 }

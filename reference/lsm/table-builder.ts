@@ -34,6 +34,8 @@ export class TableBuilder {
     private readonly fs: FileSystem,
     private readonly path: string,
     readonly number: number,
+    /** The level the table is written for: the footer records it for repair. */
+    private readonly level: number,
   ) {}
 
   /** Bytes written or buffered so far: compaction cuts its output into tables by this. */
@@ -57,7 +59,15 @@ export class TableBuilder {
     const bloom = encodeBloom(buildBloom(this.allKeys));
     const indexOffset = this.offset;
     const bloomOffset = indexOffset + index.length;
-    const footer = encodeFooter({ indexOffset, indexLength: index.length, bloomOffset, bloomLength: bloom.length, entries: this.entries });
+    const footer = encodeFooter({
+      indexOffset,
+      indexLength: index.length,
+      bloomOffset,
+      bloomLength: bloom.length,
+      entries: this.entries,
+      number: this.number,
+      level: this.level,
+    });
     this.pending.push(index, bloom, footer);
     const bytes = concat(this.pending, bloomOffset + bloom.length + footer.length);
     const handle = await this.fs.open(this.path, 'create');

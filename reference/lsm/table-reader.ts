@@ -3,12 +3,13 @@
 
 import type { FileHandle, FileSystem } from '../../stages/file-system.ts';
 import { compareBytes } from '../core/bytes.ts';
+import { KvError } from '../core/errors.ts';
 import { type Bounds, isAboveLower, isBelowUpper } from '../memtable/skiplist.ts';
 import type { BlockCache } from './block-cache.ts';
 import { mayContain } from './bloom.ts';
 import type { Cell } from './cell.ts';
 import type { Block } from './block.ts';
-import { decodeBlock, decodeBloom, decodeFooter, decodeIndex, FOOTER_BYTES, type IndexEntry } from './sstable-format.ts';
+import { decodeBlock, decodeBloom, decodeFooter, decodeIndex, type Footer, FOOTER_BYTES, type IndexEntry } from './sstable-format.ts';
 import type { TableMeta } from './table-builder.ts';
 
 export class TableReader {
@@ -21,14 +22,32 @@ export class TableReader {
     private readonly cache: BlockCache,
   ) {}
 
+  /**
+   * Opens the table the manifest describes as `meta`. The file must be that table: its footer
+   * names the same number and entry count, and its size is the size the manifest recorded —
+   * a file renamed, swapped or cut is CORRUPT, never a table answering for keys it lacks.
+   */
   static async open(fs: FileSystem, file: string, meta: TableMeta, cache: BlockCache): Promise<TableReader> {
-    const handle = await fs.open(file, 'read');
-    const size = await handle.size();
-    const footerAt = Math.max(0, size - FOOTER_BYTES);
-    const footer = decodeFooter(await handle.read(footerAt, FOOTER_BYTES), file, footerAt);
-    const index = decodeIndex(await handle.read(footer.indexOffset, footer.indexLength), file, footer.indexOffset);
-    const bloom = decodeBloom(await handle.read(footer.bloomOffset, footer.bloomLength), file, footer.bloomOffset);
-    return new TableReader(meta, handle, file, index, bloom, cache);
+    const handle = await openTableFile(fs, file);
+    try {
+      const size = await handle.size();
+      const footer = await readFooter(handle, file, size);
+      const mismatch =
+        footer.number !== meta.number
+          ? `holds table ${footer.number}, not table ${meta.number} (a file renamed or swapped?)`
+          : size !== meta.bytes
+            ? `is ${size} bytes; the manifest says ${meta.bytes}`
+            : footer.entries !== meta.entries
+              ? `holds ${footer.entries} entries; the manifest says ${meta.entries}`
+              : undefined;
+      if (mismatch !== undefined) throw new KvError('CORRUPT', `${file}: ${mismatch} at offset ${size - FOOTER_BYTES}`);
+      const index = decodeIndex(await handle.read(footer.indexOffset, footer.indexLength), file, footer.indexOffset);
+      const bloom = decodeBloom(await handle.read(footer.bloomOffset, footer.bloomLength), file, footer.bloomOffset);
+      return new TableReader(meta, handle, file, index, bloom, cache);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
   }
 
   /** Memory this reader keeps outside the block cache: index keys and the filter. */
@@ -93,6 +112,22 @@ export class TableReader {
     this.cache.forget(this.meta.number);
     return this.handle.close();
   }
+}
+
+/** Opens a table's file; a missing one is CORRUPT (the manifest or a repair names it), not a bare ENOENT. */
+export async function openTableFile(fs: FileSystem, file: string): Promise<FileHandle> {
+  try {
+    return await fs.open(file, 'read');
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ENOENT') throw error;
+    throw new KvError('CORRUPT', `${file}: missing — the manifest names this table, but the file is gone (at offset 0)`);
+  }
+}
+
+/** The footer at the end of a table file of `size` bytes. */
+export async function readFooter(handle: FileHandle, file: string, size: number): Promise<Footer> {
+  const footerAt = Math.max(0, size - FOOTER_BYTES);
+  return decodeFooter(await handle.read(footerAt, FOOTER_BYTES), file, footerAt);
 }
 
 function find(block: Block, key: Uint8Array): Cell | undefined {

@@ -1,12 +1,12 @@
-// Stage 05: damage in any of the store's files — a flipped byte anywhere — is refused with
-// CORRUPT (naming the file and offset) when the damaged part is read, or is harmless; the
-// store never answers with wrong data.
+// Stage 05: damage in any of the store's files — a flipped byte anywhere, a file deleted, cut
+// short or replaced by another — is refused with CORRUPT (naming the file and offset) when the
+// damaged part is read, or is harmless; the store never answers with wrong or missing data.
 
 import { Mismatch, expectTrue, rethrowStub } from '../../harness/assert.ts';
 import { Rng } from '../../harness/sim-fs/rng.ts';
 import type { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
 import type { Stage05 } from '../../stages/05-disk-index/contract.ts';
-import { b, contents, describeContents, DIR, KiB, keyOf, open, rule, simDisk } from './setup.ts';
+import { b, contents, describeContents, DIR, KiB, keyOf, open, overwrite, rule, simDisk } from './setup.ts';
 
 async function filled(stage: Stage05, fs: SimFileSystem): Promise<string[]> {
   const store = await open(stage, fs, { memoryBudget: 32 * KiB });
@@ -63,4 +63,46 @@ rule('05-K01', 'a flipped byte anywhere in any file is caught, never read as dat
     }
   }
   expectTrue(refused > 0, 'at least some of the damage must be refused', `none of ${files.length * 12} flipped bits was caught`);
+});
+
+/** The store's files after filled(): what the damage tests take away, cut or swap. */
+async function storeFiles(fs: SimFileSystem): Promise<string[]> {
+  const files = (await fs.readdir(DIR)).filter((name) => !name.endsWith('.tmp'));
+  expectTrue(files.length > 0, 'after 400 puts and a close, the directory must hold the store\'s files');
+  return files;
+}
+
+rule('05-K02', 'a deleted or truncated file is refused, never opened as a smaller or empty store', 'Damaged files', async (stage) => {
+  const probe = simDisk();
+  const saved = await filled(stage, probe);
+  for (const name of await storeFiles(probe)) {
+    const size = (await probe.stat(`${DIR}/${name}`)).size;
+    const gone = simDisk();
+    await filled(stage, gone);
+    await gone.unlink(`${DIR}/${name}`);
+    await gone.syncDir(DIR);
+    await readsBackOrRefuses(stage, gone, saved, name, `delete ${name} (${size} bytes) after a close, reopen, read everything`);
+    const cut = simDisk();
+    await filled(stage, cut);
+    await overwrite(cut, `${DIR}/${name}`, (await cut.readFile(`${DIR}/${name}`)).slice(0, Math.floor(size / 2)));
+    await readsBackOrRefuses(stage, cut, saved, name, `cut ${name} from ${size} to ${Math.floor(size / 2)} bytes after a close, reopen, read everything`);
+  }
+});
+
+rule('05-K03', "a file holding another of the store's files is refused, never read as the file it replaced", 'Damaged files', async (stage) => {
+  const probe = simDisk();
+  const saved = await filled(stage, probe);
+  const files = await storeFiles(probe);
+  for (const [i, name] of files.entries()) {
+    // Prefer a file of the same size (two tables, say): only its contents can tell them apart.
+    const size = (await probe.stat(`${DIR}/${name}`)).size;
+    const others = files.filter((other) => other !== name);
+    if (others.length === 0) continue;
+    const sizes = await Promise.all(others.map(async (other) => (await probe.stat(`${DIR}/${other}`)).size));
+    const donor = others[sizes.indexOf(size)] ?? others[i % others.length]!;
+    const fs = simDisk();
+    await filled(stage, fs);
+    await overwrite(fs, `${DIR}/${name}`, (await fs.readFile(`${DIR}/${donor}`)).slice());
+    await readsBackOrRefuses(stage, fs, saved, name, `copy ${donor} over ${name} (a file misplaced or renamed), reopen, read everything`);
+  }
 });
