@@ -51,6 +51,9 @@ export async function runSession(session: Session, { input, output, prompt, sign
     if (prompt !== undefined) write(prompt);
     for await (const line of readLines(input, { signal: stop.signal, ...(maxLineBytes === undefined ? {} : { maxLineBytes }) })) {
       for (const answer of await answerLine(session, line.bytes, line.number)) write(`${answer}\n`);
+      // A failed write marks the stream at once but reports on a later tick: look now, so
+      // that no command runs after the one whose answer could not be written.
+      if (output.errored) onOutputError(output.errored);
       if (session.closed || stop.signal.aborted) break;
       if (prompt !== undefined) write(prompt);
     }
