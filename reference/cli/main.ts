@@ -28,7 +28,9 @@ process.stdin.on('error', () => undefined);
 for (const name of SIGNALS) {
   process.on(name, () => {
     if (!stop.signal.aborted) {
-      process.stderr.write(`${name}: closing the store (${name === 'SIGINT' ? 'Ctrl-C' : 'a signal'} again exits without closing)\n`);
+      // At a terminal the line starts after the prompt and the ^C the terminal echoed.
+      const newline = process.stdin.isTTY === true ? '\n' : '';
+      process.stderr.write(`${newline}${name}: closing the store (${name === 'SIGINT' ? 'Ctrl-C' : 'a signal'} again exits without closing)\n`);
       stop.abort(name);
       return;
     }
