@@ -120,6 +120,14 @@ export const MUTANTS: readonly Mutant[] = [
     replace: '',
   },
   {
+    id: 'lenient-utf8-input',
+    stage: '01',
+    bug: 'decodes input lines leniently (as readline does): invalid bytes become U+FFFD and distinct keys merge',
+    file: 'repl/line-text.ts',
+    find: "new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })",
+    replace: "new TextDecoder('utf-8', { fatal: false, ignoreBOM: true })",
+  },
+  {
     id: 'snapshot-in-place',
     stage: '03',
     bug: 'save overwrites snapshot.db in place instead of writing a temporary file and renaming it',

@@ -3,30 +3,26 @@
 // says what it kept and what it set aside. Nothing is deleted.
 
 import path from 'node:path';
-import { nodeFileSystem } from '../../stages/file-system.ts';
 import { repairLsm } from '../lsm/repair.ts';
 import { DirectoryLock } from '../store/dir-lock.ts';
+import type { CliIo } from './app.ts';
 
-export async function runRepair(dir: string): Promise<number> {
+export async function runRepair(dir: string, io: Pick<CliIo, 'fs' | 'stdout' | 'stderr'>): Promise<number> {
   const where = path.resolve(dir);
-  let lock: DirectoryLock;
+  const say = (line: string) => io.stdout.write(`${line}\n`);
+  let lock: DirectoryLock | undefined;
   try {
-    lock = await DirectoryLock.acquire(nodeFileSystem, dir);
-  } catch (error) {
-    console.error(`cannot repair ${where}: ${(error as Error).message}`);
-    return 1;
-  }
-  try {
-    const report = await repairLsm(nodeFileSystem, dir);
-    console.log(`repaired ${where}: a new manifest names ${report.kept.length} table(s); the old manifest: ${report.manifest}`);
-    for (const line of report.kept) console.log(`  kept       ${line}`);
-    for (const line of report.setAside) console.log(`  set aside  ${line}`);
-    if (report.setAside.length > 0) console.log('Set-aside files are kept beside the store; nothing was deleted.');
+    lock = await DirectoryLock.acquire(io.fs, dir);
+    const report = await repairLsm(io.fs, dir);
+    say(`repaired ${where}: a new manifest names ${report.kept.length} table(s); the old manifest: ${report.manifest}`);
+    for (const line of report.kept) say(`  kept       ${line}`);
+    for (const line of report.setAside) say(`  set aside  ${line}`);
+    if (report.setAside.length > 0) say('Set-aside files stay beside the store; nothing was deleted.');
     return 0;
   } catch (error) {
-    console.error(`cannot repair ${where}: ${(error as Error).message}`);
+    io.stderr.write(`cannot repair ${where}: ${(error as Error).message}\n`);
     return 1;
   } finally {
-    await lock.release();
+    await lock?.release();
   }
 }

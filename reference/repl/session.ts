@@ -57,6 +57,19 @@ export class Session {
     return this.isClosed;
   }
 
+  /**
+   * Rolls back the transaction BEGIN opened, if one is still open: for a caller that ends the
+   * session (end of input, exit, a signal) and must say that staged writes were dropped.
+   * Answers whether there was one.
+   */
+  async abandonTransaction(): Promise<boolean> {
+    const open = this.transaction;
+    if (open === undefined) return false;
+    this.transaction = undefined;
+    await open.rollback();
+    return true;
+  }
+
   async execute(line: string): Promise<string[]> {
     if (this.isClosed) return ['ERR the session is closed'];
     const started = performance.now();
@@ -94,8 +107,10 @@ export class Session {
         return { lines, count: lines.length };
       }
       case 'count': {
+        // Through the transaction, as scan: it sees the staged writes, and under serializable
+        // it is a range read that a conflicting commit must invalidate.
         let count = 0;
-        for await (const _ of this.store.scan(rangeToScanOptions(command.range))) count++;
+        for await (const _ of this.target.scan(rangeToScanOptions(command.range))) count++;
         return { lines: [String(count)] };
       }
       case 'help':
