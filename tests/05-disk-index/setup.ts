@@ -6,10 +6,10 @@ import type { DiskStore, DiskStoreOptions, Stage05 } from '../../stages/05-disk-
 import { showBytes } from '../../harness/display.ts';
 import { defineStage } from '../../harness/kata.ts';
 import { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
-import { b, DIR, KiB, simDisk, text } from '../../harness/suite-helpers.ts';
+import { b, DIR, KiB, overwrite, simDisk, text } from '../../harness/suite-helpers.ts';
 
 export const { rule, property, load } = defineStage<Stage05>('05', ['openStore']);
-export { b, DIR, KiB, simDisk, text };
+export { b, DIR, KiB, overwrite, simDisk, text };
 
 /** Opens with the structure checks on (paranoid) unless told otherwise. */
 export function open(stage: Stage05, fs: SimFileSystem, options: Partial<DiskStoreOptions> = {}): Promise<DiskStore> {
