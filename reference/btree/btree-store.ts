@@ -8,8 +8,9 @@
 //   pager.ts       the cache, copy-on-write, flush (the durability argument lives there)
 //   node-page.ts   slotted leaf and branch pages        node-split.ts splitting and merging pages
 //   overflow.ts    values too big for a leaf            free-space.ts free pages and when to reuse them
-//   meta.ts        the two alternating meta pages       page-cache.ts the LRU of pages
-//   page-file.ts   checked page reads, batched writes   page-layout.ts the page header, stated once
+//   meta.ts        the meta record, two slots × 2 copies page-cache.ts the LRU of pages
+//   meta-choice.ts which meta record open may take      page-layout.ts the page header, stated once
+//   page-file.ts   checked page reads, batched writes
 //
 // Durability: a write is durable once a later flush() (or close()) resolves; after a crash the
 // store holds the state of the last completed flush, or of a later one whose meta page made it.

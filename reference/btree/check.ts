@@ -16,7 +16,7 @@ import { KvError } from '../core/errors.ts';
 import type { BTree } from './btree.ts';
 import { cellAt, cellCount, cellSize, childAt, isLeaf, keyAt, keyLength, OVERFLOW, SLOT, valueKind, valueLength, valueStart } from './node-page.ts';
 import { walkChain } from './overflow.ts';
-import { corruptPage, H_GARBAGE, H_START, HEADER, PAGE_SIZE, PageType, pageType, u16, u32 } from './page-layout.ts';
+import { corruptPage, H_GARBAGE, H_START, HEADER, META_PAGES, PAGE_SIZE, PageType, pageType, u16, u32 } from './page-layout.ts';
 
 export async function checkTree(tree: BTree): Promise<void> {
   const { pager } = tree;
@@ -29,7 +29,7 @@ export async function checkTree(tree: BTree): Promise<void> {
   const reach = (no: number, from: string) => {
     const earlier = reachable.get(no);
     if (earlier !== undefined) throw broken(no, `it is reached twice, from ${earlier} and from ${from}`);
-    if (no < 2 || no >= pager.pageCount) throw broken(no, `${from} points outside the file's ${pager.pageCount} pages`);
+    if (no < META_PAGES || no >= pager.pageCount) throw broken(no, `${from} points outside the file's ${pager.pageCount} pages`);
     reachable.set(no, from);
   };
 
@@ -72,13 +72,13 @@ export async function checkTree(tree: BTree): Promise<void> {
 
   const free = new Set<number>();
   for (const [no, state] of pager.space.all()) {
-    if (no < 2 || no >= pager.pageCount) throw broken(no, `the free space (${state}) lists a page outside the file's ${pager.pageCount} pages`);
+    if (no < META_PAGES || no >= pager.pageCount) throw broken(no, `the free space (${state}) lists a page outside the file's ${pager.pageCount} pages`);
     const reacher = reachable.get(no);
     if (reacher !== undefined) throw broken(no, `it is free (${state}) and reachable, from ${reacher}`);
     if (free.has(no)) throw broken(no, `it is listed as free twice (${state})`);
     free.add(no);
   }
-  for (let no = 2; no < pager.pageCount; no++) {
+  for (let no = META_PAGES; no < pager.pageCount; no++) {
     if (!reachable.has(no) && !free.has(no)) throw broken(no, 'it is leaked: neither reachable nor free');
   }
 }

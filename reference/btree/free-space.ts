@@ -17,7 +17,7 @@
 //   free-list page: header (type FREELIST, count = entries here, link = next page) | u32 page numbers
 
 import type { PageFile, PageImage } from './page-file.ts';
-import { corruptPage, H_COUNT, H_LINK, HEADER, initPage, NO_PAGE, PAGE_SIZE, PageType, pageLink, setU16, setU32, u16, u32 } from './page-layout.ts';
+import { corruptPage, H_COUNT, H_LINK, HEADER, initPage, META_PAGES, NO_PAGE, PAGE_SIZE, PageType, pageLink, setU16, setU32, u16, u32 } from './page-layout.ts';
 
 const PER_PAGE = (PAGE_SIZE - HEADER) / 4;
 
@@ -103,7 +103,7 @@ export async function readFreeList(file: PageFile, head: number, count: number, 
     listPages.push(no);
     for (let k = 0, n = u16(data, H_COUNT); k < n; k++) {
       const page = u32(data, HEADER + 4 * k);
-      if (page < 2 || page >= pageCount) throw corruptPage(file.path, no, `lists page ${page} as free, outside the file's ${pageCount} pages`);
+      if (page < META_PAGES || page >= pageCount) throw corruptPage(file.path, no, `lists page ${page} as free, outside the file's ${pageCount} pages`);
       free.push(page);
     }
     no = pageLink(data);

@@ -57,7 +57,7 @@ export class PageFile {
     if (failed !== undefined) throw failed.reason;
   }
 
-  /** Writes one page exactly as given: the meta page checksums its two copies itself. */
+  /** Writes bytes at the start of page `no` exactly as given: a meta record checksums itself. */
   writeUnsealed(no: number, data: Uint8Array): Promise<void> {
     return this.handle.write(no * PAGE_SIZE, data);
   }

@@ -2,7 +2,8 @@
 // header, sealed with a CRC-32 when written and checked when read. The other files of the
 // B+tree read and write page bytes only through the offsets and helpers here.
 //
-//   btree.db:  [meta 0][meta 1][page 2][page 3] … [page N-1]      (page p starts at p × 4096)
+//   btree.db:  [meta 0][meta 1][meta 2][meta 3][page 4] … [page N-1]   (page p starts at p × 4096)
+//              (meta.ts: two slots, each record kept twice, in pages s and s + 2)
 //
 //   offset  size  every page's header
 //   0       4     CRC-32 of bytes 4‥4095: a torn or rotten page fails it
@@ -37,6 +38,9 @@ export const H_START = 24;
 export const H_GARBAGE = 26;
 /** Bytes of header; the body follows. */
 export const HEADER = 28;
+
+/** Pages 0‥3 hold the meta records (meta.ts); the tree, free list and overflow pages start here. */
+export const META_PAGES = 4;
 
 /** "No page": page 0 is a meta page, so no link ever points to it. */
 export const NO_PAGE = 0;

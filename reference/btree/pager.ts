@@ -12,10 +12,11 @@
 // A flush (commit):
 //   1. saves the free list to free pages;
 //   2. writes every dirty page to its location (all of them unreachable from the last flush), and syncs;
-//   3. writes the new meta page into the slot the last flush did not use, and syncs.
-// A power cut before step 3 is durable reopens the last flush, none of whose pages was written
-// over; after, the new one. A torn meta page is detected by its checksums (meta.ts). Nothing
-// else is ever written over a page the last flush can reach.
+//   3. writes the new meta record into the slot the last flush did not use: copy A, sync, copy B, sync.
+// A power cut before copy A is durable reopens the last flush, none of whose pages was written
+// over; after, the new one. The sync between the copies means a power cut tears at most one of
+// them, so two unreadable copies are damage, which open refuses (meta.ts, meta-choice.ts). It
+// costs a third fsync per flush. Nothing else is ever written over a page the last flush can reach.
 //
 // Spilling. After each operation the cache is trimmed to the memory budget, and a dirty page it
 // drops is written out at once. That is safe for the same reason: a dirty page always belongs to
@@ -26,11 +27,12 @@ import path from 'node:path';
 import type { FileSystem } from '../../stages/file-system.ts';
 import { KvError } from '../core/errors.ts';
 import { type FreeSpace, readFreeList } from './free-space.ts';
-import { chooseMeta, encodeMeta, type Meta, metaSlot } from './meta.ts';
+import { encodeMeta, type Meta, metaSlot, slotPages } from './meta.ts';
+import { checkNoLaterFlush, chooseMeta } from './meta-choice.ts';
 import { initNode } from './node-page.ts';
 import { Page, PageCache } from './page-cache.ts';
 import { PageFile } from './page-file.ts';
-import { corruptPage, H_PAGE_NO, H_TXN, PAGE_SIZE, PageType, pageTxn, pageType, sealPage, setU32, setU64, typeName } from './page-layout.ts';
+import { corruptPage, H_PAGE_NO, H_TXN, META_PAGES, PAGE_SIZE, PageType, pageTxn, pageType, sealPage, setU32, setU64, typeName } from './page-layout.ts';
 
 export const PAGE_FILE = 'btree.db';
 const TEMP_FILE = 'btree.db.tmp';
@@ -70,13 +72,14 @@ export class Pager {
     const file = new PageFile(await fs.open(filePath, 'write'), filePath);
     try {
       const size = await file.size();
-      const meta = chooseMeta(await file.readRun(0, 2), filePath);
+      const meta = chooseMeta(await file.readRun(0, META_PAGES), filePath);
       const expected = meta.pageCount * PAGE_SIZE;
       if (size < expected) {
-        throw new KvError('CORRUPT', `${filePath}: the file ends early, meta page ${metaSlot(meta.seq)} says it holds ${meta.pageCount} pages at offset ${size}`);
+        throw new KvError('CORRUPT', `${filePath}: the file ends early, meta slot ${metaSlot(meta.seq)} says it holds ${meta.pageCount} pages at offset ${size}`);
       }
-      // Pages past the end belong to a flush that never finished: nothing reaches them.
-      if (size > expected) await file.truncate(expected);
+      // Pages past the end belong to a flush that never finished, unless they prove otherwise.
+      // They stay: new pages are written over them (see meta-choice.ts on why open never truncates).
+      await checkNoLaterFlush(file, meta, size);
       const space = await readFreeList(file, meta.freeHead, meta.freeCount, meta.pageCount);
       return { pager: new Pager(file, space, budget, meta), meta };
     } catch (error) {
@@ -186,8 +189,11 @@ export class Pager {
     if ((await this.file.size()) < length) await this.file.truncate(length);
     await this.file.sync();
     const meta: Meta = { seq, root, pageCount: this.pageCount, freeHead: list.head, freeCount: list.count, height, keys };
-    await this.file.writeUnsealed(metaSlot(seq), encodeMeta(meta));
-    await this.file.sync();
+    // Copy A durable before copy B is written: a power cut can tear only one (meta.ts).
+    for (const page of slotPages(metaSlot(seq))) {
+      await this.file.writeUnsealed(page, encodeMeta(meta, page));
+      await this.file.sync();
+    }
     // Durable: the last flush's pages that this one let go of may now be written over.
     this.space.committed(list.pages);
     this.txn = seq + 1;
@@ -200,14 +206,15 @@ export class Pager {
 }
 
 /**
- * A new page file: a meta page (seq 0) and an empty root leaf, written to a temporary name,
- * synced, then renamed into place — so the file either does not exist or is whole.
+ * A new page file: both copies of meta record 0 and an empty root leaf, written to a temporary
+ * name, synced, then renamed into place — so the file either does not exist or is whole.
  */
 async function createPageFile(fs: FileSystem, dir: string): Promise<void> {
-  const image = new Uint8Array(3 * PAGE_SIZE); // page 1, the other meta slot, stays zero: unwritten
-  image.set(encodeMeta({ seq: 0, root: 2, pageCount: 3, freeHead: 0, freeCount: 0, height: 1, keys: 0 }), 0);
-  const root = image.subarray(2 * PAGE_SIZE);
-  initNode(root, PageType.LEAF, 2, 0);
+  const image = new Uint8Array((META_PAGES + 1) * PAGE_SIZE); // slot 1's pages stay zero: never written
+  const meta: Meta = { seq: 0, root: META_PAGES, pageCount: META_PAGES + 1, freeHead: 0, freeCount: 0, height: 1, keys: 0 };
+  for (const page of slotPages(0)) image.set(encodeMeta(meta, page), page * PAGE_SIZE);
+  const root = image.subarray(META_PAGES * PAGE_SIZE);
+  initNode(root, PageType.LEAF, META_PAGES, 0);
   sealPage(root);
   const temp = path.join(dir, TEMP_FILE);
   const handle = await fs.open(temp, 'create');
