@@ -15,6 +15,12 @@ export interface StageInfo {
   status: 'ready' | 'planned';
   /** From stage 05 on the reference has two engines, and its suites run against each. */
   engines?: readonly Engine[];
+  /**
+   * The earlier stage this one builds on. Its factory is handed the base's `stage` object as
+   * its last argument (harness/target.ts): the learner's own by default, the reference's with
+   * --base reference — so a learner can start anywhere without importing the reference.
+   */
+  base?: string;
 }
 
 
@@ -26,11 +32,11 @@ export const STAGES: readonly StageInfo[] = [
   { id: '01', slug: 'repl', title: 'REPL', status: 'ready' },
   { id: '02', slug: 'ordered-map', title: 'in-memory ordered map', status: 'ready' },
   { id: '03', slug: 'persistence', title: 'file persistence (atomic snapshot)', status: 'ready' },
-  { id: '04', slug: 'append-log', title: 'append-only log', status: 'ready' },
+  { id: '04', slug: 'append-log', title: 'append-only log', status: 'ready', base: '02' },
   { id: '05', slug: 'disk-index', title: 'on-disk index: LSM tree or B+tree', status: 'ready', engines: ENGINES },
-  { id: '06', slug: 'wal', title: 'write-ahead log with crash injection', status: 'ready', engines: ENGINES },
-  { id: '07', slug: 'transactions', title: 'transactions', status: 'ready', engines: ENGINES },
-  { id: '08', slug: 'concurrency', title: 'concurrency', status: 'ready', engines: ENGINES },
+  { id: '06', slug: 'wal', title: 'write-ahead log with crash injection', status: 'ready', engines: ENGINES, base: '05' },
+  { id: '07', slug: 'transactions', title: 'transactions', status: 'ready', engines: ENGINES, base: '06' },
+  { id: '08', slug: 'concurrency', title: 'concurrency', status: 'ready', engines: ENGINES, base: '07' },
   { id: '09', slug: 'query-engine', title: 'SQL query engine', status: 'planned' },
   { id: '10', slug: 'csv-etl', title: 'CSV ETL', status: 'planned' },
 ];

@@ -14,12 +14,17 @@ const HELP = `npm test -- [stage] NN [options]     run a stage's suite against y
   npm test -- stage 02 --only 02-S03   one test, by the id printed beside it
   npm test -- stage 02 --reference     against the reference engine instead of your code
   npm test -- stage 05 --reference --engine btree   the reference's B+tree (default: lsm)
+  npm test -- stage 07 --base reference   your stage 07 on the reference's stage 06
 
 options:
   --reference        test reference/ instead of stages/ (same as KATA_TARGET=reference)
   --previous         also run every earlier stage
   --only ID          run one test
   --engine E         with --reference, from stage 05 on: lsm (default) or btree
+  --base B           for a stage built on an earlier one (04 on 02, 06 on 05, 07 on 06,
+                     08 on 07): whose earlier stage it gets, learner (yours, the default) or
+                     reference (start here without writing the earlier stages; same as
+                     KATA_BASE=reference). With --engine, the reference base uses that engine
   --seed N           seed for the random tests (same as KATA_SEED=N); printed after every run
   --help             this text
 
@@ -27,7 +32,7 @@ stages:
 ${describeStages()}`;
 
 async function main(): Promise<number> {
-  const { words, flags } = parseArgs(process.argv.slice(2), ['only', 'seed', 'engine']);
+  const { words, flags } = parseArgs(process.argv.slice(2), ['only', 'seed', 'engine', 'base']);
   if (flags.has('help')) {
     console.log(HELP);
     return 0;
@@ -52,8 +57,11 @@ async function main(): Promise<number> {
   const engineFlag = flags.get('engine');
   if (engineFlag !== undefined && !ENGINES.includes(engineFlag as Engine)) throw new UsageError(`--engine must be one of ${ENGINES.join(', ')}`);
   const engine = engineFlag as Engine | undefined;
+  const baseFlag = flags.get('base') ?? (process.env.KATA_BASE || undefined);
+  if (baseFlag !== undefined && baseFlag !== 'learner' && baseFlag !== 'reference') throw new UsageError('--base must be learner or reference');
+  const base = baseFlag as 'learner' | 'reference' | undefined;
   const started = performance.now();
-  const outcomes = await runSuites({ stages, target, seed, ...(typeof only === 'string' ? { only } : {}), ...(engine ? { engine } : {}) });
+  const outcomes = await runSuites({ stages, target, seed, ...(typeof only === 'string' ? { only } : {}), ...(engine ? { engine } : {}), ...(base ? { base } : {}) });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
 
   if (stages.length === 1) {

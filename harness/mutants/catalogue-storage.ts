@@ -167,6 +167,15 @@ export const STORAGE_MUTANTS: readonly Mutant[] = [
     replace: '    next.follow(oldDurable);\n',
   },
   {
+    id: 'batch-not-atomic',
+    stage: '06',
+    engine: 'lsm',
+    bug: "a batch is logged as plain puts and deletes with no commit record: a torn append keeps the batch's first writes and loses the rest",
+    file: 'wal/wal-store.ts',
+    find: '    const records = writes.map((w) => record(w.value === undefined ? TX_DELETE : TX_PUT, w.key, w.value ?? empty));\n    records.push(record(COMMIT, empty, empty));\n',
+    replace: '    const records = writes.map((w) => record(w.value === undefined ? DELETE : PUT, w.key, w.value ?? empty));\n',
+  },
+  {
     id: 'wal-sequence-gap-ignored',
     stage: '06',
     engine: 'lsm',

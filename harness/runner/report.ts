@@ -24,8 +24,11 @@ export function stageReport(outcome: StageOutcome, target: TargetKind): string {
   const out: string[] = [heading(stage, target)];
   for (const error of loadErrors) out.push(`  ✗ could not load a test file:\n${indent(error, '      ')}`);
   if (isRedStart(outcome)) {
+    // A stub of the earlier stage this one runs on (harness/target.ts) says so, and how to start without it.
+    const stub = tests[0]!.message.replace(/^NotImplementedError: /, '').split('\n')[0]!;
+    const inBase = stub.startsWith(`stage ${stage.id} runs on your stage`);
     out.push(
-      `  ✗ all ${tests.length} tests stop at a stub: not implemented yet — start with ${stagePaths(stage).spec}`,
+      `  ✗ all ${tests.length} tests stop at a stub: ${inBase ? stub : `not implemented yet — start with ${stagePaths(stage).spec}`}`,
       '    (this red start is expected: the suite is waiting for your code)',
     );
     return out.join('\n');

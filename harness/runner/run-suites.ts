@@ -40,6 +40,8 @@ export interface RunOptions {
   showConsole?: boolean;
   /** The reference engine for stages that have two (KATA_ENGINE); the adapter's default otherwise. */
   engine?: Engine;
+  /** Whose earlier stage a learner's stage builds on (KATA_BASE): theirs (the default) or the reference's. */
+  base?: 'learner' | 'reference';
 }
 
 /** Seconds a stage's run may take before the runner assumes a hang. Suites take 1–3 s. */
@@ -52,6 +54,7 @@ export async function runSuites(options: RunOptions): Promise<StageOutcome[]> {
     if (options.referenceRoot) env.KATA_REFERENCE_ROOT = options.referenceRoot;
     if (options.only) env.KATA_ONLY = options.only;
     if (options.engine) env.KATA_ENGINE = options.engine;
+    if (options.base) env.KATA_BASE = options.base;
     const run = await runVitest({
       paths: [`${stagePaths(stage).tests}/`],
       env,

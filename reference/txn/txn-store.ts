@@ -11,14 +11,14 @@
 
 import type { Entry } from '../../stages/02-ordered-map/contract.ts';
 import type { BeginOptions, Isolation, ScanOptions, Transaction, TxStore as TxStoreContract } from '../../stages/07-transactions/contract.ts';
-import type { WalStats, WalStoreOptions } from '../../stages/06-wal/contract.ts';
+import type { BatchWrite, WalStats, WalStoreOptions } from '../../stages/06-wal/contract.ts';
 import { compareBytes, copyBytes, keepBytes } from '../core/bytes.ts';
 import { KvError } from '../core/errors.ts';
 import type { Bounds } from '../memtable/skiplist.ts';
 import { checkKey, checkValue, DEFAULT_LIMITS, type Limits } from '../store/limits.ts';
 import { CallGate } from '../store/call-gate.ts';
 import { checkScanOptions } from '../store/scan-options.ts';
-import { type OpenEngine, WalStore, type Write } from '../wal/wal-store.ts';
+import { checkBatch, type OpenEngine, WalStore, type Write } from '../wal/wal-store.ts';
 import { Serial } from './serial.ts';
 import { TxImpl } from './transaction.ts';
 import { VersionMap } from './versions.ts';
@@ -100,6 +100,11 @@ export class TxStore implements TxStoreContract {
   async delete(key: Uint8Array): Promise<void> {
     checkKey(key, this.limits);
     return this.commit([{ key: keepBytes(key), value: undefined }], undefined);
+  }
+
+  /** A batch is a transaction that read nothing: its writes commit together, or not at all. */
+  async write(batch: readonly BatchWrite[]): Promise<void> {
+    return this.commit(checkBatch(batch, this.limits), undefined);
   }
 
   flush(): Promise<void> {

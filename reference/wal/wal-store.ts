@@ -14,8 +14,9 @@
 import path from 'node:path';
 import type { Entry, ScanOptions } from '../../stages/02-ordered-map/contract.ts';
 import type { DiskStore } from '../../stages/05-disk-index/contract.ts';
-import type { SyncMode, WalStats, WalStore as WalStoreContract, WalStoreOptions } from '../../stages/06-wal/contract.ts';
+import type { BatchWrite, SyncMode, WalStats, WalStore as WalStoreContract, WalStoreOptions } from '../../stages/06-wal/contract.ts';
 import { nodeFileSystem, type FileSystem } from '../../stages/file-system.ts';
+import { keepBytes } from '../core/bytes.ts';
 import { KvError } from '../core/errors.ts';
 import type { EngineOptions } from '../store/engine-options.ts';
 import { checkKey, checkValue, DEFAULT_LIMITS, type Limits } from '../store/limits.ts';
@@ -30,6 +31,27 @@ export interface Write {
   key: Uint8Array;
   value: Uint8Array | undefined;
 }
+
+/**
+ * A batch as the contract takes it, checked whole before anything is written (one bad write
+ * rejects it all), copied (the caller may reuse its arrays), and with one write per key: the
+ * last, as if the writes were made in order.
+ */
+export function checkBatch(batch: readonly BatchWrite[], limits: Limits): Write[] {
+  if (!Array.isArray(batch)) throw new KvError('INVALID_ARGUMENT', `a batch is an array of { key, value? }, got ${typeof batch}`);
+  const last = new Map<string, Write>();
+  for (const write of batch) {
+    if (typeof write !== 'object' || write === null) throw new KvError('INVALID_ARGUMENT', `a batch holds { key, value? } objects, got ${String(write)}`);
+    checkKey(write.key, limits);
+    if (write.value !== undefined) checkValue(write.value, limits);
+    const key = keepBytes(write.key);
+    last.delete(latin1(key)); // re-inserted at the end: the batch keeps the order of last writes
+    last.set(latin1(key), { key, value: write.value === undefined ? undefined : keepBytes(write.value) });
+  }
+  return [...last.values()];
+}
+
+const latin1 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 
 /** Opens the index the log sits in front of (the LSM tree or the B+tree), with the log's hook. */
 export type OpenEngine = (options: EngineOptions) => Promise<DiskStore>;
@@ -142,6 +164,11 @@ export class WalStore implements WalStoreContract {
   async delete(key: Uint8Array): Promise<void> {
     checkKey(key, this.limits);
     return this.commitWrites([{ key, value: undefined }]);
+  }
+
+  /** Several writes, logged and applied as one: after a crash all of them are there or none. */
+  async write(batch: readonly BatchWrite[]): Promise<void> {
+    return this.commitWrites(checkBatch(batch, this.limits));
   }
 
   /** Every write made before the call becomes durable: one fsync, shared with whoever waits. */

@@ -2,9 +2,9 @@
 // owner per directory. The interface the tests talk to; the spec is README.md beside it. Do not
 // edit this file: your index.ts must export Stage08.
 
-import type { TxStore, WalStoreOptions } from '../07-transactions/contract.ts';
+import type { Stage07, TxStore, WalStoreOptions } from '../07-transactions/contract.ts';
 
-export type { BeginOptions, Entry, Isolation, ScanOptions, Transaction, TxStore, WalStoreOptions } from '../07-transactions/contract.ts';
+export type { BeginOptions, Entry, Isolation, ScanOptions, Stage07, Transaction, TxStore, WalStoreOptions } from '../07-transactions/contract.ts';
 export type { FileSystem } from '../file-system.ts';
 
 /**
@@ -25,5 +25,9 @@ export type { FileSystem } from '../file-system.ts';
 export type ConcurrentStore = TxStore;
 
 export interface Stage08 {
-  openStore(options: WalStoreOptions): Promise<ConcurrentStore>;
+  /**
+   * Opens the store in `dir`, taking its lock. `base` is stage 07, handed in by the tests (your
+   * own, or the reference's with `--base reference`): the store this stage makes safe.
+   */
+  openStore(options: WalStoreOptions, base?: Stage07): Promise<ConcurrentStore>;
 }

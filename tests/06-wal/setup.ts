@@ -138,6 +138,15 @@ export class History {
     return this.record();
   }
 
+  /** Records a batch (a put where a value is given, else a delete) as one state: no state in between. */
+  batch(writes: readonly { key: string; value?: string }[]): number {
+    for (const { key, value } of writes) {
+      if (value === undefined) this.model.delete(key);
+      else this.model.set(key, value);
+    }
+    return this.record();
+  }
+
   /** Write `index` resolved (default: the latest): it and every state before it are past. */
   acknowledged(index = this.latest): void {
     this.durableFrom = Math.max(this.durableFrom, index);

@@ -1,0 +1,134 @@
+// Stage 06 batches: write(batch) logs and applies several puts and deletes as one. Examples,
+// then a power cut at every step of batched writes (clean and torn: a torn write can keep the
+// first records of an append and lose the rest) and EIO at every step: after each, the store
+// holds whole batches only — every acknowledged one, never part of one.
+
+import { Mismatch, expectErrorCode, rethrowStub } from '../../harness/assert.ts';
+import { atEveryStep, describePoint } from '../../harness/crash-points.ts';
+import { show } from '../../harness/display.ts';
+import { watchFaults } from '../../harness/fault-watch.ts';
+import type { FaultRule } from '../../harness/sim-fs/faults.ts';
+import type { BatchWrite, Stage06, WalStore, WalStoreOptions } from '../../stages/06-wal/contract.ts';
+import { b, contents, History, KiB, keyOf, open, powerCut, reopen, rule, simDisk } from './setup.ts';
+
+interface Write {
+  key: string;
+  value?: string;
+}
+
+const asBatch = (writes: readonly Write[]): BatchWrite[] => writes.map(({ key, value }) => (value === undefined ? { key: b(key) } : { key: b(key), value: b(value) }));
+const describeBatch = (writes: readonly Write[]) => `[${writes.map(({ key, value }) => (value === undefined ? `delete ${key}` : `put ${key}`)).join(', ')}]`;
+
+rule('06-E08', 'write(batch) applies its puts and deletes, all durable when it resolves; a later write of a key in the batch wins', 'Batches', async (stage) => {
+  const fs = simDisk();
+  const store = await open(stage, fs, { sync: 'commit' });
+  await store.put(b('gone'), b('old'));
+  const writes: Write[] = [{ key: 'a', value: '1' }, { key: 'gone' }, { key: 'b', value: '2' }, { key: 'a', value: '3' }];
+  await store.write(asBatch(writes));
+  const doing = `put gone=old, then write(${describeBatch(writes)}) with a = 1 then a = 3`;
+  const expected = ['"a"="3"', '"b"="2"'];
+  const now = await contents(store);
+  if (now.join(' ') !== expected.join(' ')) throw new Mismatch(`${doing}, scan\n  expected: ${expected.join(' ')}\n  received: ${now.join(' ') || '(empty)'}`);
+  await powerCut(fs);
+  const after = await contents(await reopen(stage, fs, `${doing}, a power cut, reopen`));
+  if (after.join(' ') !== expected.join(' ')) throw new Mismatch(`${doing}, a power cut, reopen, scan\n  expected: ${expected.join(' ')} (write() resolved with sync 'commit': durable)\n  received: ${after.join(' ') || '(empty)'}`);
+});
+
+rule('06-E09', 'a batch holding one bad write rejects whole, writing nothing; an empty batch resolves', 'Batches', async (stage) => {
+  const store = await open(stage, simDisk(), { sync: 'commit', limits: { maxKeySize: 16, maxValueSize: 64 } });
+  await store.put(b('kept'), b('before'));
+  await expectErrorCode(() => store.write([{ key: b('a'), value: b('1') }, { key: b('k'.repeat(17)), value: b('2') }]), 'KEY_TOO_LARGE', 'write([put a, put a 17-byte key]) with maxKeySize 16');
+  await expectErrorCode(() => store.write([{ key: b('a'), value: b('1') }, { key: b('b'), value: b('v'.repeat(65)) }]), 'VALUE_TOO_LARGE', 'write([put a, put b with a 65-byte value]) with maxValueSize 64');
+  await store.write([]);
+  const found = await contents(store);
+  if (found.join(' ') !== '"kept"="before"') {
+    throw new Mismatch(`put kept, two batches that each hold one oversized write, an empty batch, scan\n  expected: "kept"="before" (a rejected batch writes nothing: not even its good writes)\n  received: ${found.join(' ')}`);
+  }
+});
+
+/** Batch i of the workload: 8 writes (one a delete after the first batches) with 150-byte values, so one batch spans several 512-byte sectors. */
+function batchOf(i: number): Write[] {
+  return Array.from({ length: 8 }, (_, j) => {
+    const key = keyOf(i * 7 + j, 60);
+    return j === 7 && i > 2 ? { key: keyOf((i - 2) * 7, 60) } : { key, value: `b${i}.${j}`.padEnd(150, '.') };
+  });
+}
+
+const BATCHES = 24;
+const OPTIONS: Partial<WalStoreOptions> = { sync: 'commit', memoryBudget: 16 * KiB, checkpointBytes: 8 * KiB };
+const WORKLOAD = `${BATCHES} batches of 8 writes (150-byte values) over 60 keys, three issued together at a time, sync 'commit', checkpointBytes 8192, then close`;
+
+/** Runs the batches, three in flight at once, recording each as one state and acknowledging it when it resolves. Tolerant: notes the first rejection and goes on. */
+async function runBatches(store: WalStore, history: History, tolerant: boolean): Promise<unknown> {
+  let firstError: unknown;
+  for (let i = 0; i < BATCHES; i += 3) {
+    await Promise.all(
+      Array.from({ length: Math.min(3, BATCHES - i) }, async (_, k) => {
+        const writes = batchOf(i + k);
+        const index = history.batch(writes);
+        try {
+          await store.write(asBatch(writes));
+          history.acknowledged(index);
+        } catch (error) {
+          rethrowStub(error);
+          if (!tolerant) throw error;
+          firstError ??= error;
+        }
+      }),
+    );
+  }
+  return firstError;
+}
+
+rule('06-C04', 'a power cut at any step of batched writes, clean or torn, leaves every batch whole or absent, and every acknowledged one there', 'Batches', async (stage) => {
+  let history = new History();
+  await atEveryStep(
+    async (fs) => {
+      history = new History();
+      const store = await open(stage, fs, OPTIONS);
+      return {
+        mark: fs.mutatingOps,
+        workload: async () => {
+          await runBatches(store, history, false);
+          await store.close();
+        },
+      };
+    },
+    async (fs, point) => {
+      const doing = `${WORKLOAD} — ${describePoint(point)}, reopen`;
+      const found = await contents(await reopen(stage, fs, doing, OPTIONS));
+      if (history.match(found) === -1) throw new Mismatch(`${doing}\n  (each state is after a whole batch: a state between two is part of a batch)\n${history.explain(found)}`);
+    },
+    ['durable', 'torn'],
+  );
+});
+
+async function failAt(stage: Stage06, fault: FaultRule, doing: string): Promise<void> {
+  const fs = simDisk();
+  const history = new History();
+  const store = await open(stage, fs, OPTIONS);
+  fs.inject(fault);
+  const failure = await runBatches(store, history, true);
+  try {
+    await store.close();
+  } catch (error) {
+    rethrowStub(error);
+  }
+  fs.faults.clear();
+  fs.recover('durable');
+  const after = `${doing}${failure === undefined ? '' : ` (the first to fail: ${show(failure)})`}; then the fault cleared, a power cut, reopen`;
+  const found = await contents(await reopen(stage, fs, after, OPTIONS));
+  if (history.match(found) === -1) throw new Mismatch(`${after}\n  (each state is after a whole batch: a state between two is part of a batch)\n${history.explain(found)}`);
+}
+
+rule('06-F02', 'EIO at any step of batched writes: the reopened store holds every acknowledged batch, and no part of any other', 'Batches', async (stage) => {
+  const probe = simDisk();
+  const store = await open(stage, probe, OPTIONS);
+  const seen = watchFaults(probe);
+  await runBatches(store, new History(), false);
+  await store.close();
+  const steps = [...seen.ops.values()].reduce((sum, n) => sum + n, 0);
+  for (let nth = 0; nth < steps; nth++) {
+    await failAt(stage, { op: 'any', nth, code: 'EIO' }, `${WORKLOAD}; EIO once, on file-system operation #${nth} after open`);
+  }
+});
