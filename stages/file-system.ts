@@ -51,6 +51,17 @@ export interface FileSystem {
   readonly pid: number;
   /** Whether the process `pid` is still running (kill(pid, 0)): a lock naming a dead one is stale. */
   isRunning(pid: number): boolean;
+  /**
+   * The clock of the process doing this I/O, in milliseconds (Date.now() on the real file
+   * system): for waits on another process, such as a lock's patience (stage 08).
+   */
+  now(): number;
+  /**
+   * Resolves after `ms` on that clock (setTimeout on the real file system). A store waits
+   * through this, never through setTimeout, so that a test can run time itself: a simulated
+   * disk under a scheduler makes each sleep one more event it orders (stage 08).
+   */
+  sleep(ms: number): Promise<void>;
 }
 
 const MODE_FLAGS: Record<OpenMode, number> = {
@@ -159,4 +170,6 @@ export const nodeFileSystem: FileSystem = {
       return (error as NodeJS.ErrnoException).code === 'EPERM'; // exists, but belongs to another user
     }
   },
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };

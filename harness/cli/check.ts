@@ -88,8 +88,11 @@ async function main(): Promise<number> {
     { stage: '04', cycles: 50 },
     { stage: '06', cycles: 40, engine: 'lsm' },
     { stage: '06', cycles: 40, engine: 'btree', sync: 'window' },
+    // Stage 07, both workloads: the bank checks atomicity (its total and ledger), kv every key's latest value.
     { stage: '07', cycles: 40, engine: 'lsm', workload: 'bank', conservation: true },
     { stage: '07', cycles: 40, engine: 'btree', workload: 'bank', conservation: true },
+    { stage: '07', cycles: 20, engine: 'lsm', workload: 'kv' },
+    { stage: '07', cycles: 20, engine: 'btree', workload: 'kv' },
   ] as const;
   for (const run of crashRuns) {
     const summary = await runCrash({ target: 'reference', seed, workload: 'kv', conservation: false, ...run }, () => {});

@@ -40,8 +40,10 @@ options:
   --sync MODE         stage 04: always or batch; stages 06, 07: commit or window
                       (default: the store's own)
   --workload kv|bank  kv (default): puts and deletes over 40 keys.
-                      bank: transfers between accounts, each written as two puts
-  --conservation      with --workload bank: also check that the balances add up (needs
+                      bank: transfers between accounts, each written as three puts
+                      (debit, credit, a ledger record keyed by the transfer's id)
+  --conservation      with --workload bank: also check that the balances add up and
+                      match the ledger, so no transfer is half-applied (needs
                       transactions: not available before stage 07)
   --help              this text
 

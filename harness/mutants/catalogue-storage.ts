@@ -248,6 +248,15 @@ export const STORAGE_MUTANTS: readonly Mutant[] = [
     replace: '    if (i > 0 && segment.firstSeq < nextSeq) {\n',
   },
   {
+    id: 'wal-replays-unsynced-log',
+    stage: '06',
+    engine: 'lsm',
+    bug: 'recovery replays the log without syncing it first: a tail a killed process left in the page cache reaches the index, and a power cut takes it from the log alone',
+    file: 'wal/wal-recovery.ts',
+    find: '    if ((await handle.size()) > length) await handle.truncate(length);\n    await handle.sync();\n',
+    replace: '    if ((await handle.size()) > length) await handle.truncate(length);\n',
+  },
+  {
     id: 'txn-ack-before-durable',
     stage: '07',
     bug: 'a commit resolves (and becomes visible) before its log records are synced',

@@ -15,6 +15,14 @@ export class DelegatingFileSystem implements FileSystem {
     return this.inner.isRunning(pid);
   }
 
+  now(): number {
+    return this.inner.now();
+  }
+
+  sleep(ms: number): Promise<void> {
+    return this.inner.sleep(ms);
+  }
+
   async open(file: string, mode: OpenMode): Promise<FileHandle> {
     return this.handle(file, await this.inner.open(file, mode));
   }

@@ -52,6 +52,17 @@ export class SimProcessView implements FileSystem {
     return this.processes.isRunning(pid);
   }
 
+  now(): number {
+    return this.disk.now();
+  }
+
+  /** A process killed while it slept wakes to ECRASHED: it does nothing more. */
+  async sleep(ms: number): Promise<void> {
+    this.check(`sleep ${ms} ms`);
+    await this.disk.sleep(ms);
+    this.check(`sleep ${ms} ms`);
+  }
+
   private check(what: string): void {
     if (!this.processes.isRunning(this.pid)) throw new SimError('ECRASHED', `${what}: process ${this.pid} was killed`);
   }

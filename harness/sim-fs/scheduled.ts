@@ -4,6 +4,13 @@
 // resumes — is chosen by the scheduler. That is exactly the freedom the event loop has with
 // real I/O, so every schedule the scheduler picks is one a real disk could produce, and the
 // scheduler's report, printed on failure, reads as the story of the run.
+//
+// Time is the scheduler's too. Each process's clock is logical: it moves only when that
+// process sleeps, and a sleep completes when the scheduler picks it, like any I/O (a 5 ms sleep
+// may end before or after a read: a real disk can be that slow). So a run never depends on how
+// fast the machine is, a replay replays the sleeps too, and "no task is pending" means that
+// nothing more can happen — unless the code waits on a timer of its own (setTimeout), which
+// the tests cannot see (stage 08's README asks for fs.sleep).
 
 import type fc from 'fast-check';
 import type { FileHandle, FileSystem, OpenMode } from '../../stages/file-system.ts';
@@ -11,13 +18,17 @@ import type { FileHandle, FileSystem, OpenMode } from '../../stages/file-system.
 export class ScheduledFileSystem implements FileSystem {
   /** While false, operations complete at once (to set up a store before the schedule starts). */
   scheduling = true;
+  /** This process's logical clock: where the disk's clock was when it started, plus every sleep since. */
+  private clock: number;
 
   constructor(
     private readonly disk: FileSystem,
     private readonly scheduler: fc.Scheduler,
     /** Put before each task's label in the scheduler's report, e.g. "pid 4102: " for one of several processes. */
     private readonly who = '',
-  ) {}
+  ) {
+    this.clock = disk.now();
+  }
 
   get pid(): number {
     return this.disk.pid;
@@ -25,6 +36,16 @@ export class ScheduledFileSystem implements FileSystem {
 
   isRunning(pid: number): boolean {
     return this.disk.isRunning(pid);
+  }
+
+  now(): number {
+    return this.clock;
+  }
+
+  /** Completes when the scheduler picks it (at once while not scheduling); then this clock has moved `ms` on. */
+  async sleep(ms: number): Promise<void> {
+    await this.gate(`sleep ${ms} ms`, async () => undefined);
+    this.clock += Math.max(0, ms);
   }
 
   /** Starts `operation` now; its result is handed back when the scheduler picks `label`. */

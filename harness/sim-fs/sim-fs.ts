@@ -169,6 +169,9 @@ export class SimFileSystem implements FileSystem {
     return this.processes.isRunning(pid);
   }
 
+  now = (): number => Date.now(); // real time: a ScheduledFileSystem over the disk keeps a logical clock
+  sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
   /** Another process on this disk: the same files, its own pid; `kill()` it as kill -9 would. */
   spawnProcess(): SimProcessView {
     return new SimProcessView(this, this.processes, this.processes.start());

@@ -1,16 +1,18 @@
 // Unit tests of the kill -9 crash runner's pure parts — the checker on hand-written histories,
-// the tracker, the seeded workloads and kill moments, the flags — and one short real run
-// against the stage 03 reference.
+// the tracker, the seeded workloads and kill moments, the flags — one short real run against
+// the stage 03 reference, and one against a stage 07 reference whose recovery drops the last
+// commit, which the bank workload must see.
 
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { UsageError } from '../cli/args.ts';
-import { conservationProblems } from '../crash/bank.ts';
+import { bankProblems, conservationProblems, LEDGER_PREFIX, ledgerProblems } from '../crash/bank.ts';
 import { type CycleFacts, checkCycle, type TrackedOp } from '../crash/checker.ts';
 import { killPlan } from '../crash/child-process.ts';
 import { type CrashOptions, parseCrashArgs, replayCommand } from '../crash/options.ts';
+import { buildMutant } from '../mutants/run-mutants.ts';
 import { cycleRng } from '../crash/random.ts';
 import { runCrash } from '../crash/run.ts';
 import { CycleTracker } from '../crash/tracker.ts';
@@ -119,6 +121,25 @@ describe('the checker, any acknowledged value (the bank before transactions)', (
     expect(conservationProblems(even)).toEqual([]);
     expect(conservationProblems(new Map([...even, ['acct:0', '90 c2.0']]))).toEqual([expect.stringContaining('add up to 590, not 600')]);
   });
+
+  test('the ledger: each balance is its opening plus the transfers recorded, so a half-applied transfer shows', () => {
+    const opened = new Map(Array.from({ length: 6 }, (_, i) => [`acct:${i}`, `100 c1.${i}`] as const));
+    const moved = new Map([...opened, ['acct:0', '93 c1.6'], ['acct:1', '107 c1.7'], [`${LEDGER_PREFIX}c1.8`, 'acct:0 acct:1 7']]);
+    expect(bankProblems(moved)).toEqual([]);
+    // The credit without the debit and the record: the total is off, and so is acct:1 against the ledger.
+    expect(bankProblems(new Map([...opened, ['acct:1', '107 c1.7']]))).toEqual([
+      expect.stringContaining('add up to 607, not 600'),
+      expect.stringContaining('acct:1 holds 107, but its opening 100 and the 0 transfer(s) in the ledger make 100'),
+    ]);
+    // Both balances without the record: the total holds, the ledger does not.
+    const unrecorded = new Map([...opened, ['acct:0', '93 c1.6'], ['acct:1', '107 c1.7']]);
+    expect(conservationProblems(unrecorded)).toEqual([]);
+    expect(ledgerProblems(unrecorded)).toHaveLength(2);
+    expect(ledgerProblems(new Map([[`${LEDGER_PREFIX}c1.8`, 'acct:0 acct:1 7']]))).toEqual([
+      'acct:0 is missing, but 1 transfer(s) in the ledger name it',
+      'acct:1 is missing, but 1 transfer(s) in the ledger name it',
+    ]);
+  });
 });
 
 describe('the tracker', () => {
@@ -193,3 +214,39 @@ test('3 kill -9 cycles against the stage 03 reference lose nothing', async () =>
     rmSync(parent, { recursive: true, force: true });
   }
 }, 15_000);
+
+/**
+ * Recovery that drops the last transaction of each log segment — a classic off-by-one in replay.
+ * A whole transfer rolled back keeps the bank's total, and leaves each account a balance it was
+ * acknowledged with, so only the ledger's missing record shows it (issue 11: the bank once
+ * reported `lost 0` on this patch while the kv workload reported 71).
+ */
+const DROP_LAST_COMMIT = {
+  id: 'crash-test-drop-last-commit',
+  stage: '07',
+  bug: 'recovery does not apply the last committed transaction of a segment',
+  file: 'wal/wal-recovery.ts',
+  find: '      for (const write of transaction) await apply(write);\n',
+  replace: '      if (record !== records.findLast((r) => r.type === COMMIT)) for (const write of transaction) await apply(write);\n',
+};
+
+test('the bank workload catches a recovery that drops the last commit (the ledger, not the total)', async () => {
+  const parent = mkdtempSync(path.join(tmpdir(), 'dbkata-crash-test-'));
+  const saved = { root: process.env.KATA_REFERENCE_ROOT, engine: process.env.KATA_ENGINE };
+  // The children inherit the environment: they load the patched copy too.
+  process.env.KATA_REFERENCE_ROOT = buildMutant(DROP_LAST_COMMIT);
+  try {
+    const options: CrashOptions = { stage: '07', target: 'reference', engine: 'lsm', cycles: 4, seed: 5, dir: parent, workload: 'bank', conservation: true };
+    const summary = await runCrash(options, () => {});
+    const problems = summary.results.flatMap((r) => r.problems);
+    expect(summary.results.map((r) => r.error)).toEqual(summary.results.map(() => undefined));
+    const lostTransfers = problems.filter((p) => p.kind === 'lost' && p.key.startsWith(LEDGER_PREFIX));
+    expect(lostTransfers.length, `expected the ledger to show a lost transfer; the run found: ${JSON.stringify(problems)}; rerun: npx vitest run harness/test/crash-runner.test.ts`).toBeGreaterThan(0);
+  } finally {
+    for (const [name, value] of [['KATA_REFERENCE_ROOT', saved.root], ['KATA_ENGINE', saved.engine]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    rmSync(parent, { recursive: true, force: true });
+  }
+}, 90_000);

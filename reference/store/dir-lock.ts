@@ -26,6 +26,10 @@
 // and remove LOCK by hand), and the lock only works between processes that see the same pids.
 // Why not flock/fcntl, as LevelDB and SQLite use (the kernel releases them when the process
 // dies)? Node has no binding for them.
+//
+// Every wait goes through the file system's clock (fs.sleep, fs.now), never setTimeout: on the
+// real one that is the same thing, and under the tests' scheduler each sleep is an event the
+// test orders, so a lock race runs the same on a loaded machine as on an idle one.
 
 import path from 'node:path';
 import type { FileSystem } from '../../stages/file-system.ts';
@@ -62,7 +66,7 @@ export class DirectoryLock {
   /** Takes the directory, or rejects with LOCKED naming the process that has it. */
   static async acquire(fs: FileSystem, dir: string): Promise<DirectoryLock> {
     const file = path.join(dir, LOCK_FILE);
-    await take(fs, file, dir, Date.now() + TAKEOVER_PATIENCE_MS);
+    await take(fs, file, dir, fs.now() + TAKEOVER_PATIENCE_MS);
     return new DirectoryLock(fs, file);
   }
 
@@ -93,8 +97,8 @@ async function take(fs: FileSystem, file: string, dir: string, giveUpAt: number)
     try {
       await take(fs, marker, dir, giveUpAt);
     } catch (error) {
-      if (!(error instanceof KvError && error.code === 'LOCKED') || Date.now() > giveUpAt) throw error;
-      await sleep(RETRY_MS); // another process is taking over right now: see who wins
+      if (!(error instanceof KvError && error.code === 'LOCKED') || fs.now() > giveUpAt) throw error;
+      await fs.sleep(RETRY_MS); // another process is taking over right now: see who wins
       continue;
     }
     try {
@@ -140,7 +144,7 @@ async function tryCreate(fs: FileSystem, file: string): Promise<boolean> {
 /** Whether `file` is still empty after the patience an empty lock is given. */
 async function staysEmpty(fs: FileSystem, file: string): Promise<boolean> {
   for (let waited = 0; waited < EMPTY_LOCK_PATIENCE_MS; waited += RETRY_MS) {
-    await sleep(RETRY_MS);
+    await fs.sleep(RETRY_MS);
     if ((await readOwner(fs, file)) !== 'empty') return false;
   }
   return true;
@@ -168,4 +172,3 @@ function locked(dir: string, owner: number, self: number): KvError {
   );
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -8,7 +8,7 @@ import { Mismatch, rethrowStub } from '../../harness/assert.ts';
 import { show } from '../../harness/display.ts';
 import { ScheduledFileSystem } from '../../harness/sim-fs/scheduled.ts';
 import type { ConcurrentStore } from '../../stages/08-concurrency/contract.ts';
-import { b, codeOf, drive, messageOf, openOrFail, options, property, releaseOne, simDisk } from './setup.ts';
+import { b, codeOf, drive, messageOf, openOrFail, options, property, releaseOne, simDisk, warmUp } from './setup.ts';
 
 type Before = 'fresh' | 'closed' | 'owner killed' | 'killed while opening';
 
@@ -18,6 +18,7 @@ property(
   'One owner per directory',
   fc.tuple(fc.scheduler(), fc.constantFrom<Before>('fresh', 'closed', 'owner killed', 'killed while opening'), fc.integer({ min: 2, max: 4 }), fc.integer({ min: 0, max: 12 })),
   async (stage, [scheduler, before, count, killAfter]) => {
+    await warmUp(stage);
     const disk = simDisk();
     if (before === 'killed while opening') {
       // A first owner killed, then a second one killed after `killAfter` of its file operations.
@@ -66,5 +67,5 @@ property(
     const after = await openOrFail(stage, options(disk), 'opening the directory after the winner closed it');
     await after.close();
   },
-  { numRuns: 200, timeout: 60_000 }, // 200 races per engine; a half-made LOCK costs its patience (about 0.2 s in the reference)
+  { numRuns: 200, timeout: 60_000 }, // 200 races per engine; the lock's sleeps are the scheduler's events, so its patience costs no real time
 );

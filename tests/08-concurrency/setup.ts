@@ -1,6 +1,7 @@
 // Shared by stage 08's test files: the stage handle, a simulated disk, byte helpers, a store
 // opened for schedule tests, and `drive`, which lets fast-check's scheduler run a set of
-// concurrent clients to the end — and says so when some call never settles (a lost wake-up).
+// concurrent clients to the end — and says so when some call never settles (a lost wake-up),
+// judging that from what is pending, never from how long it waited.
 
 import type fc from 'fast-check';
 import { Mismatch, rethrowStub } from '../../harness/assert.ts';
@@ -75,14 +76,40 @@ export async function releaseOne(scheduler: fc.Scheduler): Promise<void> {
 /** A client's calls, run one after another: each returns when its call settled. */
 export type Client = () => Promise<void>;
 
+/** Turns of the event loop with no task pending and nothing new before drive() calls the clients stuck. */
+const QUIET_TURNS = 20;
+
+/** Timers of this process that keep its event loop alive (setTimeout; not unref'ed ones). */
+const liveTimers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+
+let warm: Promise<void> | undefined;
+
 /**
- * Runs `clients` concurrently, letting the scheduler pick which pending I/O completes next,
- * until every client is done. If no I/O is pending and some client is still not done after
- * about 100 ms, nothing will ever wake it: that is reported with `inFlight()`.
+ * Opens and closes a store once, on a disk of its own, before any schedule: code a store loads
+ * on its first open (the reference imports its engine then) is loaded through real I/O that
+ * no scheduler sees, and drive() would take the wait for it as a hang.
+ */
+export function warmUp(stage: Stage08): Promise<void> {
+  warm ??= (async () => {
+    const store = await openOrFail(stage, options(simDisk()), 'a first open, before any schedule starts');
+    await store.close();
+  })();
+  return warm;
+}
+
+/**
+ * Runs `clients` concurrently, letting the scheduler pick which pending task completes next —
+ * an I/O, or a sleep on the file system's clock (fs.sleep) — until every client is done. When
+ * no task is pending, no timer of this process is left beyond those running when drive()
+ * began (a store that sleeps through setTimeout is waited for), and QUIET_TURNS turns of the
+ * event loop brought nothing new, nothing will ever wake a client still waiting: that is
+ * reported with `inFlight()`. Counted in tasks, timers and turns, never in milliseconds, so a
+ * loaded machine cannot make a correct store look stuck.
  */
 export async function drive(scheduler: fc.Scheduler, clients: readonly Client[], inFlight: () => string[], doing: string): Promise<void> {
   let done = 0;
   const failures: unknown[] = [];
+  const timersBefore = liveTimers();
   for (const client of clients) {
     client().then(
       () => done++,
@@ -96,15 +123,15 @@ export async function drive(scheduler: fc.Scheduler, clients: readonly Client[],
     if (scheduler.count() > 0) {
       await releaseOne(scheduler);
       quiet = 0;
-    } else if (quiet < 10) {
+    } else if (liveTimers() > timersBefore) {
+      await new Promise((resolve) => setTimeout(resolve, 1)); // a store sleeping on a timer of its own
+      quiet = 0;
+    } else if (quiet < QUIET_TURNS) {
       quiet++;
       await new Promise((resolve) => setImmediate(resolve));
-    } else if (quiet < 60) {
-      quiet++; // a caller may be sleeping on a timer (a lock's retry): give it about 100 ms
-      await new Promise((resolve) => setTimeout(resolve, 2));
     } else {
       throw new Mismatch(
-        `${doing}\n  expected: every call settles once the disk has answered every request\n  received: no I/O is pending, and these calls never settled:\n    ${inFlight().join('\n    ')}\n` +
+        `${doing}\n  expected: every call settles once the disk has answered every request\n  received: no I/O or sleep is pending, no timer is set, and these calls never settled:\n    ${inFlight().join('\n    ')}\n` +
           '  (a lost wake-up: a waiter on the group commit, a lock or the flush that nothing will ever resolve)',
       );
     }
