@@ -44,7 +44,7 @@ async function main(): Promise<number> {
   const problems = lint().map((p) => `${p.file}:${p.line}: ${p.rule}: ${p.message}`);
   record('lint', problems.length === 0 ? 1 : 0, problems.length === 0 ? 0 : 1, problems);
 
-  const harness = await runVitest({ paths: ['harness/'], env: { KATA_SEED: String(seed) }, showConsole: false, timeoutSeconds: 120 });
+  const harness = await runVitest({ paths: ['harness/'], env: { KATA_SEED: String(seed) }, showConsole: false, timeoutSeconds: 300 }); // generous: the harness's own tests, on a 2-core machine that may be busy
   const harnessPassed = harness.ended.filter((t) => t.status === 'passed');
   const harnessFailed = harness.ended.filter((t) => t.status === 'failed');
   const harnessBroken = [

@@ -8,11 +8,11 @@
 //   per table: level u8 · number u64 · bytes u64 · entries u64 · smallest (u32 length, bytes) ·
 //              largest (u32 length, bytes)  ·  CRC-32 of everything before it
 
-import path from 'node:path';
 import type { FileSystem } from '../../stages/file-system.ts';
 import { ByteReader, ByteWriter } from '../core/binary.ts';
 import { crc32, hex32 } from '../core/crc32.ts';
 import { KvError } from '../core/errors.ts';
+import { replaceFile } from '../storage/directory.ts';
 import type { TableMeta } from './table-builder.ts';
 
 export const MANIFEST = 'MANIFEST';
@@ -73,18 +73,7 @@ export function decodeManifest(bytes: Uint8Array, file: string): ManifestState {
   return { nextFileNumber, levels };
 }
 
-/** Replaces the manifest atomically and durably. */
-export async function writeManifest(fs: FileSystem, dir: string, state: ManifestState): Promise<void> {
-  const target = path.join(dir, MANIFEST);
-  const temp = `${target}.tmp`;
-  const handle = await fs.open(temp, 'create');
-  try {
-    await handle.truncate(0);
-    await handle.write(0, encodeManifest(state));
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await fs.rename(temp, target);
-  await fs.syncDir(dir); // the edit is durable only now: obsolete files may go after this
+/** Replaces the manifest atomically and durably: once this resolves, obsolete files may go. */
+export function writeManifest(fs: FileSystem, dir: string, state: ManifestState): Promise<void> {
+  return replaceFile(fs, dir, MANIFEST, encodeManifest(state));
 }

@@ -1,5 +1,5 @@
-// Small file-system helpers every store uses: create its directory durably, and read a file
-// that may not be there yet.
+// Small file-system helpers every store uses: create its directory durably, read a file that
+// may not be there yet, and replace a small file atomically.
 
 import path from 'node:path';
 import type { FileSystem } from '../../stages/file-system.ts';
@@ -29,6 +29,26 @@ async function statIfExists(fs: FileSystem, target: string): Promise<{ isDirecto
     if ((error as { code?: string }).code === 'ENOENT') return undefined;
     throw error;
   }
+}
+
+/**
+ * Replaces `dir/name` with `bytes` atomically and durably — stage 03's rename dance: write
+ * name.tmp, sync it, rename it over name, sync the directory. A crash leaves the old file or
+ * the new one, never a mix; a leftover name.tmp is the caller's to remove at open.
+ */
+export async function replaceFile(fs: FileSystem, dir: string, name: string, bytes: Uint8Array): Promise<void> {
+  const target = path.join(dir, name);
+  const temp = `${target}.tmp`;
+  const handle = await fs.open(temp, 'create');
+  try {
+    await handle.truncate(0);
+    await handle.write(0, bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await fs.rename(temp, target);
+  await fs.syncDir(dir);
 }
 
 /** The file's bytes, or undefined when it does not exist. */

@@ -20,7 +20,7 @@ import path from 'node:path';
 import type { FileSystem } from '../../stages/file-system.ts';
 import { utf8 } from '../core/bytes.ts';
 import { KvError } from '../core/errors.ts';
-import { readIfExists } from './directory.ts';
+import { readIfExists, replaceFile } from './directory.ts';
 
 export const ENGINE_FILE = 'ENGINE';
 const FORMAT = 1;
@@ -67,18 +67,7 @@ export async function readEngineFile(fs: FileSystem, dir: string): Promise<Direc
 /** Writes the ENGINE file atomically and durably (temp file, sync, rename, sync the directory). */
 export async function writeEngineFile(fs: FileSystem, dir: string, identity: DirectoryIdentity): Promise<void> {
   const text = `dbkata directory\nengine: ${identity.engine}\nwrite-ahead log: ${identity.logged ? 'yes' : 'no'}\nformat: ${FORMAT}\n`;
-  const target = path.join(dir, ENGINE_FILE);
-  const temp = `${target}.tmp`;
-  const handle = await fs.open(temp, 'create');
-  try {
-    await handle.truncate(0);
-    await handle.write(0, utf8(text));
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await fs.rename(temp, target);
-  await fs.syncDir(dir);
+  await replaceFile(fs, dir, ENGINE_FILE, utf8(text));
 }
 
 const describe = ({ engine, logged }: DirectoryIdentity) =>
