@@ -94,16 +94,28 @@ export function lint(): Problem[] {
 /** A test call with its id, its title (any quotes, template literals included) and its cited section. */
 const TEST_CALL = /(?<![.\w])(?:rule|property)\(\s*'(\d\d-[A-Z]\d\d)',\s*(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`),\s*'([^']+)'/g;
 
-/** Every spec section a test cites must be a heading of the stage's README. */
+/** A numbered rule's own heading, e.g. "### Rule 4: Conflicts": tests cite it, not the section holding the rules. */
+const RULE_HEADING = /^Rule \d+: \S/;
+
+/**
+ * The headings of a spec, and those that only hold numbered rules: a heading with "Rule N: …"
+ * subsections may not be cited, so that each test names the one rule it checks.
+ */
+function specHeadings(text: string): { headings: Set<string>; umbrellas: Map<string, string> } {
+  const lines = text.split('\n').filter((line) => /^#+\s/.test(line)).map((line) => ({ level: /^#+/.exec(line)![0].length, title: line.replace(/^#+\s*/, '').trim() }));
+  const umbrellas = new Map<string, string>();
+  lines.forEach(({ level, title }, i) => {
+    const next = lines[i + 1];
+    if (next !== undefined && next.level > level && RULE_HEADING.test(next.title)) umbrellas.set(title, next.title);
+  });
+  return { headings: new Set(lines.map((line) => line.title)), umbrellas };
+}
+
+/** Every spec section a test cites must be a heading of the stage's README, and not one that only holds numbered rules. */
 function missingSections(spec: string, testFiles: string[]): Problem[] {
   const specPath = path.join(ROOT, spec);
   if (!existsSync(specPath)) return [];
-  const headings = new Set(
-    readFileSync(specPath, 'utf8')
-      .split('\n')
-      .filter((line) => line.startsWith('#'))
-      .map((line) => line.replace(/^#+\s*/, '').trim()),
-  );
+  const { headings, umbrellas } = specHeadings(readFileSync(specPath, 'utf8'));
   const problems: Problem[] = [];
   for (const file of testFiles) {
     const text = readFileSync(path.join(ROOT, file), 'utf8');
@@ -114,9 +126,11 @@ function missingSections(spec: string, testFiles: string[]): Problem[] {
     }
     for (const match of text.matchAll(TEST_CALL)) {
       const section = match[2]!;
+      const line = text.slice(0, match.index).split('\n').length;
       if (!headings.has(section)) {
-        const line = text.slice(0, match.index).split('\n').length;
         problems.push({ file, line, rule: 'spec-section', message: `test ${match[1]} cites section "${section}", which ${spec} does not have` });
+      } else if (umbrellas.has(section)) {
+        problems.push({ file, line, rule: 'spec-section', message: `test ${match[1]} cites "${section}", which only holds numbered rules: cite the one rule it checks, e.g. "${umbrellas.get(section)}"` });
       }
     }
   }

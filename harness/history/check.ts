@@ -1,7 +1,9 @@
 // checkHistory: the checker's entry point. Indexes the history, infers version orders, runs
 // the direct checks (internal, G1a, G1b, lost update), builds the ww/wr/rw dependency graph
-// and searches it for cycles; returns every anomaly with its evidence, and some statistics.
+// and searches it for cycles; returns every anomaly with its evidence, a plain name and where
+// to look (advice.ts), most actionable first, and some statistics.
 
+import { advise, rank } from './advice.ts';
 import { cycleAnomalies } from './cycles.ts';
 import { formatTxn } from './format.ts';
 import { buildGraph } from './graph.ts';
@@ -22,8 +24,10 @@ function capEach(anomalies: Anomaly[], max: number): Anomaly[] {
   });
 }
 
-function finish(history: readonly Txn[], index: HistoryIndex, anomalies: Anomaly[], edges: CheckResult['stats']['edges']): CheckResult {
+function finish(history: readonly Txn[], index: HistoryIndex, found: Anomaly[], edges: CheckResult['stats']['edges']): CheckResult {
+  const anomalies = rank(found);
   for (const a of anomalies) {
+    Object.assign(a, advise(a));
     a.ops = a.txns.flatMap((id) => {
       const txn = index.byId.get(id);
       return txn === undefined ? [] : [formatTxn(txn)];
@@ -43,7 +47,7 @@ function finish(history: readonly Txn[], index: HistoryIndex, anomalies: Anomaly
 export function checkHistory(history: readonly Txn[]): CheckResult {
   const { index, duplicates } = indexHistory(history);
   if (duplicates.length > 0) return finish(history, index, capEach(duplicates, MAX_DIRECT), { ww: 0, wr: 0, rw: 0 });
-  const versions = inferVersionOrders(index.reads);
+  const versions = inferVersionOrders(index.reads, index);
   const orders = [...versions.orders].map(([key, list]) => ({ key, list }));
   commitObservedInfo(index, [...orders, ...index.reads.filter((read) => !versions.consistent.has(read))]);
   const direct = [

@@ -101,6 +101,7 @@ function toAnomaly(name: AnomalyName, cycle: readonly Edge[]): Anomaly {
     txns: cycle.map((e) => e.from),
     cycle: cycleText(cycle),
     edges: cycle.map((e) => e.kind),
+    viaScan: cycle.some((e) => e.kind === 'rw' && e.scan !== undefined),
   };
 }
 

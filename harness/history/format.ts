@@ -11,10 +11,15 @@ export function showList(list: readonly number[]): string {
 
 function showOp(op: MicroOp): string {
   if (op.f === 'append') return `a ${op.key} ${op.value}`;
-  return `r ${op.key} ${op.value === null ? '?' : showList(op.value)}`;
+  if (op.f === 'read') return `r ${op.key} ${op.value === null ? '?' : showList(op.value)}`;
+  const found = op.value === null ? '?' : `{${Object.entries(op.value).map(([key, list]) => `${key} ${showList(list)}`).join(', ')}}`;
+  return `s ${op.from}…${op.to} ${found}`;
 }
 
-/** "T3 [r x [1 2] · a y 5]", with " (fail)" or " (info)" when it did not commit for sure. */
+/** A range as the checker prints it: k1…k3 (both ends included). */
+export const showRange = (range: { from: string; to: string }) => `${range.from}…${range.to}`;
+
+/** "T3 [r x [1 2] · a y 5 · s x…z {x [1 2]}]", with " (fail)" or " (info)" when it did not commit for sure. */
 export function formatTxn(txn: Txn): string {
   const status = txn.status === 'ok' ? '' : ` (${txn.status})`;
   return `T${txn.id} [${txn.ops.map(showOp).join(' · ')}]${status}`;
@@ -35,9 +40,14 @@ export const MEANING: Record<AnomalyName, string> = {
   'duplicate-append': 'duplicate append: the same value was appended to the same key twice, so the checker cannot tell whose write a read saw.',
 };
 
-/** A multi-line explanation: name and meaning, the cycle, the evidence, the transactions. */
+/**
+ * A multi-line explanation: the anomaly's plain name and meaning, where to look, the cycle, the
+ * evidence, and every transaction the evidence names.
+ */
 export function formatAnomaly(a: Anomaly): string {
-  const lines = [`${a.name}: ${MEANING[a.name]}`];
+  // MEANING starts with the anomaly's plain name, which the label says already.
+  const lines = [a.label === undefined ? `${a.name}: ${MEANING[a.name]}` : `${a.label}: ${MEANING[a.name].replace(/^[^:]+: /, '')}`];
+  if (a.check !== undefined) lines.push(`  look at: ${a.check}`);
   if (a.cycle !== undefined) lines.push(`  cycle: ${a.cycle}`);
   lines.push(`  evidence: ${a.explanation}`);
   lines.push('  txns:');

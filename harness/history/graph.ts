@@ -2,7 +2,7 @@
 // version order), wr (read another's append as the last element) and rw (read a version that
 // another's append directly overwrote). Self-dependencies are ignored.
 
-import { showList } from './format.ts';
+import { showList, showRange } from './format.ts';
 import { writerOf, type HistoryIndex } from './history-index.ts';
 import type { Edge, EdgeKind } from './types.ts';
 import type { VersionOrders } from './versions.ts';
@@ -30,15 +30,23 @@ export class DependencyGraph {
   }
 }
 
-/** One sentence of evidence for an edge, e.g. "T2 read x = [1 2], whose last element 2 T1 appended". */
+/**
+ * One sentence of evidence for an edge, e.g. "T2 read x = [1 2], whose last element 2 T1
+ * appended"; a read that was part of a scan is said as one: "T2's scan of x…z found no y".
+ */
 export function describeEdge(edge: Edge): string {
-  const saw = (reader: number) => `T${reader} read ${edge.key} = ${showList(edge.read ?? [])}`;
+  const list = edge.read ?? [];
+  const saw = (reader: number) =>
+    edge.scan === undefined
+      ? `T${reader} read ${edge.key} = ${showList(list)}`
+      : `T${reader}'s scan of ${showRange(edge.scan)} found ${list.length === 0 ? `no ${edge.key}` : `${edge.key} = ${showList(list)}`}`;
   switch (edge.kind) {
     case 'ww':
       return `T${edge.from} appended ${edge.previous} to ${edge.key}, and T${edge.to} appended ${edge.value}, the next committed element of ${edge.key}`;
     case 'wr':
       return `${saw(edge.to)}, whose last element ${edge.value} T${edge.from} appended`;
     case 'rw':
+      if (edge.scan !== undefined) return `${saw(edge.from)}, and T${edge.to} appended ${edge.value} to ${edge.key}, inside that range, after what T${edge.from} saw`;
       return `${saw(edge.from)}, and T${edge.to} appended ${edge.value}, the next element of ${edge.key} after what T${edge.from} saw`;
   }
 }
@@ -67,7 +75,7 @@ export function buildGraph(index: HistoryIndex, versions: VersionOrders): Depend
     const last = read.list[read.list.length - 1];
     const lastWriter = last === undefined ? undefined : committedWriter(read.key, last);
     if (last !== undefined && lastWriter !== undefined) {
-      graph.add({ from: lastWriter, to: read.txn, kind: 'wr', key: read.key, value: last, read: read.list });
+      graph.add({ from: lastWriter, to: read.txn, kind: 'wr', key: read.key, value: last, read: read.list, ...(read.scan && { scan: read.scan }) });
     }
     if (!versions.consistent.has(read)) continue;
     // The next committed element after what was read, skipping the rest of the appends of the
@@ -77,7 +85,7 @@ export function buildGraph(index: HistoryIndex, versions: VersionOrders): Depend
       const value = order[i]!;
       const writer = committedWriter(read.key, value);
       if (writer === undefined || writer === lastWriter) continue;
-      if (writer !== read.txn) graph.add({ from: read.txn, to: writer, kind: 'rw', key: read.key, value, read: read.list });
+      if (writer !== read.txn) graph.add({ from: read.txn, to: writer, kind: 'rw', key: read.key, value, read: read.list, ...(read.scan && { scan: read.scan }) });
       break;
     }
   }

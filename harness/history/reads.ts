@@ -21,7 +21,7 @@ export function internalAnomalies(index: HistoryIndex): Anomaly[] {
   for (const txn of index.byId.values()) {
     if (txn.status !== 'ok') continue;
     const state = new Map<string, { known: number[] | null; appended: number[]; reported: boolean }>();
-    for (const op of txn.ops) {
+    for (const op of index.flat.get(txn.id)!) {
       let s = state.get(op.key);
       if (s === undefined) state.set(op.key, (s = { known: null, appended: [], reported: false }));
       if (op.f === 'append') {

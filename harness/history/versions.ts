@@ -3,7 +3,7 @@
 // is reported as 'incompatible-order' and takes no part in the anti-dependency (rw) edges.
 
 import { showList } from './format.ts';
-import type { Read } from './history-index.ts';
+import { statusOf, writerOf, type HistoryIndex, type Read } from './history-index.ts';
 import type { Anomaly } from './types.ts';
 
 /** Incompatible reads reported per key, at most. */
@@ -30,7 +30,27 @@ function repeated(list: readonly number[]): number | undefined {
   return undefined;
 }
 
-export function inferVersionOrders(reads: readonly Read[]): VersionOrders {
+/**
+ * Where two reads of a key part: the common prefix, the element each has next, and who appended
+ * those two. When both appenders committed, each built on the same version and one list
+ * replaced the other: in a store that keeps each list as one value, a lost update.
+ */
+function parting(index: HistoryIndex, key: string, read: Read, other: Read): { text: string; writers: number[]; replaced: boolean } {
+  let at = 0;
+  while (at < read.list.length && read.list[at] === other.list[at]) at++;
+  const [mine, theirs] = [read.list[at], other.list[at]];
+  if (mine === undefined || theirs === undefined) return { text: '', writers: [], replaced: false };
+  const who = (value: number) => writerOf(index, key, value);
+  const [w1, w2] = [who(mine), who(theirs)];
+  const name = (writer: number | undefined, value: number) => (writer === undefined ? `no transaction appended ${value}` : `T${writer} appended ${value}`);
+  const replaced = w1 !== undefined && w2 !== undefined && w1 !== w2 && statusOf(index, w1) === 'ok' && statusOf(index, w2) === 'ok';
+  const text =
+    `; the lists part after ${showList(read.list.slice(0, at))}, where ${name(w1, mine)} and ${name(w2, theirs)}` +
+    (replaced ? `: both built on that version and both committed, so one list replaced the other` : '');
+  return { text, writers: [w1, w2].filter((w): w is number => w !== undefined), replaced };
+}
+
+export function inferVersionOrders(reads: readonly Read[], index: HistoryIndex): VersionOrders {
   const byKey = new Map<string, Read[]>();
   for (const read of reads) {
     const list = byKey.get(read.key);
@@ -63,12 +83,14 @@ export function inferVersionOrders(reads: readonly Read[]): VersionOrders {
         report({ name: 'incompatible-order', explanation, txns: [read.txn] });
         continue;
       }
+      const part = parting(index, key, read, longest);
       report({
         name: 'incompatible-order',
         explanation:
-          `T${read.txn} read ${key} = ${text} but T${longest.txn} read ${key} = ${showList(longest.list)}; ` +
-          'a list that only grows by appends would make one of them a prefix of the other',
-        txns: read.txn === longest.txn ? [read.txn] : [read.txn, longest.txn],
+          `T${read.txn} read ${key} = ${text} but T${longest.txn} read ${key} = ${showList(longest.list)}` +
+          (part.text === '' ? '; a list that only grows by appends would make one of them a prefix of the other' : part.text),
+        txns: [...new Set([read.txn, longest.txn, ...part.writers])],
+        replaced: part.replaced,
       });
     }
     result.anomalies.push(...reported);

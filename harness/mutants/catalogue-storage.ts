@@ -312,4 +312,12 @@ export const STORAGE_MUTANTS: readonly Mutant[] = [
     find: '    for (const snapshot of this.snapshots.keys()) horizon = Math.min(horizon, snapshot);\n',
     replace: '',
   },
+  {
+    id: 'txn-versions-never-collected',
+    stage: '07',
+    bug: 'old versions are never collected: every commit adds to the chains, with or without a snapshot open',
+    file: 'txn/txn-store.ts',
+    find: '    if (this.commits.idle) this.versions.collect(horizon); // never while a commit reads the values it replaces\n',
+    replace: '    void horizon;\n',
+  },
 ];

@@ -9,6 +9,7 @@ import { DependencyGraph } from '../history/graph.ts';
 import { checkHistory, forbiddenUnder, hasConsecutiveRw, formatAnomaly, type Anomaly, type MicroOp, type Txn, type TxnStatus } from '../history/index.ts';
 
 const r = (key: string, value: number[] | null): MicroOp => ({ f: 'read', key, value });
+const s = (from: string, to: string, value: Record<string, number[]> | null): MicroOp => ({ f: 'scan', from, to, value });
 const a = (key: string, value: number): MicroOp => ({ f: 'append', key, value });
 const txn = (status: TxnStatus) => (id: number, ...ops: MicroOp[]): Txn => ({ id, process: id, status, ops });
 const ok = txn('ok');
@@ -91,7 +92,7 @@ describe('each anomaly, hand-written', () => {
   test('write-skew: each reads x and y, then appends to a different one; allowed under snapshot only', () => {
     const history = [ok(1, r('x', []), r('y', []), a('x', 1)), ok(2, r('x', []), r('y', []), a('y', 2)), ok(3, r('x', [1]), r('y', [2]))];
     const found = only(history);
-    expect(names(found)).toEqual(['G2-item', 'write-skew']);
+    expect(names(found)).toEqual(['write-skew', 'G2-item']); // the specific name first
     expect(found.map((x) => x.cycle)).toEqual(['T1 -rw(y)-> T2 -rw(x)-> T1', 'T1 -rw(y)-> T2 -rw(x)-> T1']);
     expect(forbiddenUnder('snapshot', found)).toEqual([]);
     expect(forbiddenUnder('serializable', found)).toEqual(found);
@@ -100,7 +101,7 @@ describe('each anomaly, hand-written', () => {
   test('incompatible-order: two reads of x that are not prefixes of one another', () => {
     const found = only([ok(1, a('x', 1)), ok(2, a('x', 2)), ok(3, r('x', [1, 2])), ok(4, r('x', [2]))]);
     expect(names(found)).toEqual(['incompatible-order']);
-    expect(found[0]!.txns).toEqual([4, 3]);
+    expect(found[0]!.txns).toEqual([4, 3, 2, 1]); // both readers, and the writers of 2 and 1
     expect(only([ok(1, a('x', 1)), ok(2, r('x', [1, 1]))]).map((x) => x.name)).toEqual(['incompatible-order']);
   });
 
@@ -187,10 +188,104 @@ describe('the cycle search on hand-made graphs', () => {
   });
 });
 
+describe('what a learner reads: a plain name, where to look, every transaction named, scans as scans', () => {
+  const first = (history: Txn[], level: 'snapshot' | 'serializable') => {
+    const found = forbiddenUnder(level, only(history));
+    expect(found.length).toBeGreaterThan(0);
+    return found[0]!;
+  };
+
+  test('a lost update without the reads recorded (07-H01 with no first-committer-wins) names both writers', () => {
+    // T1 and T2 each read [] and appended (their reads unrecorded); T2's list replaced T1's.
+    const history = [ok(1, a('k1', 1)), ok(2, a('k1', 2)), ok(3, r('k1', [1])), ok(4, r('k1', [2]))];
+    const found = first(history, 'snapshot');
+    expect(found.name).toBe('incompatible-order');
+    expect(found.label).toBe('lost update (one list replaced another)');
+    expect(found.check).toMatch(/^check first-committer-wins/);
+    expect(found.txns).toEqual([4, 3, 2, 1]);
+    expect(found.explanation).toBe('T4 read k1 = [2] but T3 read k1 = [1]; the lists part after [], where T2 appended 2 and T1 appended 1: both built on that version and both committed, so one list replaced the other');
+    const text = formatAnomaly(found);
+    for (const txn of ['T1 [a k1 1]', 'T2 [a k1 2]', 'T3 [r k1 [1]]', 'T4 [r k1 [2]]']) expect(text).toContain(txn);
+  });
+
+  test('a lost update with the reads recorded comes first, before the symptoms it explains', () => {
+    const history = [ok(1, r('k1', []), a('k1', 1)), ok(2, r('k1', []), a('k1', 2)), ok(3, r('k1', [1])), ok(4, r('k1', [2]))];
+    const found = only(history);
+    expect(names(found)[0]).toBe('lost-update');
+    expect(found[0]!.label).toBe('lost update');
+    expect(found[0]!.txns).toEqual([1, 2]);
+    expect(found[0]!.check).toMatch(/first-committer-wins.*rule 4\)$/);
+    expect(names(found)).toContain('incompatible-order');
+  });
+
+  test('a list that parts at an aborted append is not called a lost update', () => {
+    const found = only([fail(1, a('k1', 1)), ok(2, a('k1', 2)), ok(3, r('k1', [1])), ok(4, r('k1', [2]))]);
+    expect(names(found)).toEqual(['G1a', 'incompatible-order']);
+    expect(found[1]!.label).toBe('incompatible order');
+    expect(found[1]!.txns).toEqual([4, 3, 2, 1]);
+  });
+
+  test('write skew under serializable: "serializable must validate reads"', () => {
+    const history = [ok(1, r('x', []), r('y', []), a('x', 1)), ok(2, r('x', []), r('y', []), a('y', 2)), ok(3, r('x', [1]), r('y', [2]))];
+    const found = first(history, 'serializable');
+    expect(found.label).toBe('write skew');
+    expect(found.check).toMatch(/^serializable must validate reads: .*rule 4\)$/);
+    expect(found.txns).toEqual([1, 2]);
+  });
+
+  test('a phantom: a scan that missed a key is shown as a scan, and named a phantom', () => {
+    // T1 scans k1…k3 and finds nothing, then appends to k9; T2 reads k9 empty and appends to k2.
+    const history = [
+      ok(1, s('k1', 'k3', {}), a('k9', 1)),
+      ok(2, r('k9', []), a('k2', 2)),
+      ok(3, r('k2', [2]), r('k9', [1])),
+    ];
+    const found = first(history, 'serializable');
+    expect(found.name).toBe('write-skew');
+    expect(found.label).toBe('phantom (write skew through a scanned range)');
+    expect(found.check).toMatch(/^serializable must validate scanned ranges/);
+    expect(found.explanation).toContain("T1's scan of k1…k3 found no k2, and T2 appended 2 to k2, inside that range, after what T1 saw");
+    expect(formatAnomaly(found)).toContain('T1 [s k1…k3 {} · a k9 1]');
+    // The same history with the scan flattened into reads would name no range.
+    expect(forbiddenUnder('snapshot', only(history))).toEqual([]);
+  });
+
+  test('a scan reads the keys it found as found, and the others of its range as absent', () => {
+    const history = [ok(1, a('k1', 1)), ok(2, s('k0', 'k2', { k1: [1] }), a('k2', 2)), ok(3, s('k0', 'k9', { k1: [1], k2: [2] }))];
+    expect(checkHistory(history).valid).toBe(true);
+    // A scan that did not find k1 read it as []: serialized before T1, which is valid.
+    expect(checkHistory([ok(1, a('k1', 1)), ok(2, s('k0', 'k2', {})), ok(3, r('k1', [1]))]).valid).toBe(true);
+    // A scan's read of k1 counts as a read of k1 within its transaction.
+    const stale = only([ok(1, a('k1', 1)), ok(2, s('k0', 'k2', { k1: [1] }), r('k1', []))]);
+    expect(names(stale)[0]).toBe('internal');
+  });
+
+  test('every anomaly gets a label and a place to look', () => {
+    const histories: Txn[][] = [
+      [ok(1, a('x', 1), a('y', 2)), ok(2, a('x', 3), a('y', 4)), ok(3, r('x', [1, 3]), r('y', [4, 2]))],
+      [fail(1, a('x', 1)), ok(2, r('x', [1]))],
+      [ok(1, a('x', 1), a('x', 2)), ok(2, r('x', [1])), ok(3, r('x', [1, 2]))],
+      [ok(1, a('x', 1), r('y', [2])), ok(2, a('y', 2), r('x', [1]))],
+      [ok(1, a('x', 1), r('x', []))],
+      [ok(1, a('x', 1)), ok(2, a('x', 1))],
+    ];
+    const labels = histories.map((history) => only(history)[0]!).map((x) => [x.name, x.label, x.check !== undefined && x.check.length > 0]);
+    expect(labels).toEqual([
+      ['G0', 'write cycle (G0)', true],
+      ['G1a', 'aborted read (G1a)', true],
+      ['G1b', 'intermediate read (G1b)', true],
+      ['G1c', 'circular information flow (G1c)', true],
+      ['internal', 'own writes not seen', true],
+      ['duplicate-append', 'duplicate append', true],
+    ]);
+  });
+});
+
 test('formatAnomaly explains the anomaly, its cycle and the transactions compactly', () => {
   const [found] = only([ok(2, a('x', 1), a('y', 2)), ok(1, r('x', []), r('y', [2])), ok(3, r('x', [1]), r('y', [2]))]);
   const text = formatAnomaly(found!);
-  expect(text).toMatch(/^G-single: read skew/);
+  expect(text).toMatch(/^read skew \(G-single\): a cycle with exactly one/);
+  expect(text).toMatch(/\n  look at: snapshot isolation cannot produce this: .*rules 1 and 2\)\n/);
   expect(text).toContain('cycle: T1 -rw(x)-> T2 -wr(y)-> T1');
   expect(text).toContain('T1 [r x [] · r y [2]]');
   expect(text).toContain('T2 [a x 1 · a y 2]');

@@ -10,8 +10,8 @@
 // the VersionMap (versions.ts) while an open snapshot can read them.
 
 import type { Entry } from '../../stages/02-ordered-map/contract.ts';
-import type { BeginOptions, Isolation, ScanOptions, Transaction, TxStore as TxStoreContract } from '../../stages/07-transactions/contract.ts';
-import type { BatchWrite, WalStats, WalStoreOptions } from '../../stages/06-wal/contract.ts';
+import type { BeginOptions, Isolation, ScanOptions, Transaction, TxStats, TxStore as TxStoreContract } from '../../stages/07-transactions/contract.ts';
+import type { BatchWrite, WalStoreOptions } from '../../stages/06-wal/contract.ts';
 import { compareBytes, copyBytes, keepBytes } from '../core/bytes.ts';
 import { KvError } from '../core/errors.ts';
 import type { Bounds } from '../memtable/skiplist.ts';
@@ -115,8 +115,9 @@ export class TxStore implements TxStoreContract {
     return this.gate.run(() => this.wal.checkpoint());
   }
 
-  stats(): Promise<WalStats> {
-    return this.gate.run(() => this.wal.stats());
+  /** The log store's figures, and the old versions kept for open snapshots (rule 7). */
+  stats(): Promise<TxStats> {
+    return this.gate.run(async () => ({ ...(await this.wal.stats()), versions: this.versions.oldVersions }));
   }
 
   /** Refuses new calls, waits for those in flight and the commits queued, then closes the log and the index (and frees the directory). */

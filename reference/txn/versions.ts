@@ -25,6 +25,13 @@ export class VersionMap {
     return this.chains.size;
   }
 
+  /** The old versions kept: in each chain, every version but the newest (which the index holds too). */
+  get oldVersions(): number {
+    let count = 0;
+    for (const [, chain] of this.chains.entries()) count += chain.length - 1;
+    return count;
+  }
+
   has(key: Uint8Array): boolean {
     return this.chains.get(key) !== undefined;
   }

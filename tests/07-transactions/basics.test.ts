@@ -1,6 +1,7 @@
-// Stage 07 examples: a transaction reads its snapshot and its own writes, and its writes appear
-// to others all at once when commit() resolves; rollback discards them; an ended transaction
-// answers CLOSED; the store's own calls still work, as transactions of one operation.
+// Stage 07 examples, one rule each: a transaction reads its snapshot and its own writes (rule 1);
+// its writes appear to others all at once when commit() resolves (rule 2); rollback discards
+// them (rule 5); an ended transaction answers CLOSED (rule 6); the store's own calls still work,
+// as transactions of one operation (Contract).
 
 import { expectErrorCode, expectSame, expectTrue } from '../../harness/assert.ts';
 import type { Transaction, TxStore } from '../../stages/07-transactions/contract.ts';
@@ -12,9 +13,8 @@ async function seed(store: TxStore, pairs: Record<string, string>): Promise<void
 
 const read = async (tx: { get(key: Uint8Array): Promise<Uint8Array | undefined> | Uint8Array | undefined }, key: string, doing: string) => text(await must(async () => tx.get(b(key)), doing));
 
-rule('07-E01', 'a transaction reads its snapshot and its own writes; others see its writes only when commit() resolves, all at once', 'Rules', async (stage) => {
-  const fs = simDisk(3, true); // jitter: each file operation takes a few turns of the event loop
-  const store = await open(stage, fs);
+rule('07-E01', 'a transaction reads its snapshot: commits after its begin are not seen, its own writes are', 'Rule 1: Snapshot', async (stage) => {
+  const store = await open(stage, simDisk());
   await seed(store, { k1: 'old1', k2: 'old2', k3: 'old3', k4: 'old4' });
   const setup = 'store.put k1 old1, k2 old2, k3 old3, k4 old4; T1 = begin()';
   const t1 = begin(store, setup);
@@ -46,8 +46,21 @@ rule('07-E01', 'a transaction reads its snapshot and its own writes; others see 
   expectSame(await scanText(t1, { lt: b('k3'), limit: 2 }), ['k0=T1-0', 'k1=old1'], `${doing}; T1.scan({ lt: k3, limit: 2 })`);
   expectSame(await scanText(t1, { gte: b('k4'), lt: b('k5') }), [], `${doing}; T1.scan({ gte: k4, lt: k5 }): k4 is deleted in T1`);
 
+  await must(() => t1.rollback(), `${doing}; T1.rollback()`);
+});
+
+rule('07-E05', "others see a transaction's writes only once its commit() resolves, and then all of them at once", 'Rule 2: Isolation of writes', async (stage) => {
+  const fs = simDisk(3, true); // jitter: each file operation takes a few turns of the event loop
+  const store = await open(stage, fs);
+  await seed(store, { k1: 'old1', k2: 'old2', k3: 'old3', k4: 'old4' });
+  const t1 = begin(store, 'store.put k1 old1, k2 old2, k3 old3, k4 old4');
+  await must(() => t1.put(b('k3'), b('T1-3')), 'T1.put(k3, T1-3)');
+  await must(() => t1.delete(b('k4')), 'T1.delete(k4)');
+  await must(() => t1.put(b('k5'), b('T1-5')), 'T1.put(k5, T1-5)');
+  await must(() => t1.put(b('k0'), b('T1-0')), 'T1.put(k0, T1-0)');
+  let doing = 'store.put k1 old1, k2 old2, k3 old3, k4 old4; T1 = begin() puts k3 T1-3, deletes k4, puts k5 T1-5 and k0 T1-0';
   const t3 = begin(store, doing);
-  const others = ['k1=T2', 'k2=store', 'k3=old3', 'k4=old4'];
+  const others = ['k1=old1', 'k2=old2', 'k3=old3', 'k4=old4'];
   expectSame(await read(store, 'k3', doing), 'old3', `${doing}; store.get(k3) before T1 commits`);
   expectSame(await read(store, 'k5', doing), undefined, `${doing}; store.get(k5) before T1 commits`);
   expectSame(await scanText(store), others, `${doing}; store.scan() before T1 commits`);
@@ -66,17 +79,15 @@ rule('07-E01', 'a transaction reads its snapshot and its own writes; others see 
     await yieldNow();
   }
   await must(() => committing, `${doing}; T1.commit()`);
-  const after = ['k0=T1-0', 'k1=T2', 'k2=store', 'k3=T1-3', 'k5=T1-5'];
+  const after = ['k0=T1-0', 'k1=old1', 'k2=old2', 'k3=T1-3', 'k5=T1-5'];
   doing += '; T1.commit() resolved';
   expectSame(await scanText(store), after, `${doing}; store.scan(): all of T1's writes at once`);
   expectSame(await read(store, 'k4', doing), undefined, `${doing}; store.get(k4)`);
-  expectSame(await scanText(t3), others, `${doing}; T3 (begun before the commit).scan(): still its snapshot`);
   expectSame(await scanText(begin(store, doing)), after, `${doing}; a new transaction's scan()`);
-  await powerCut(fs);
-  expectSame(await scanText(await reopen(stage, fs, `${doing}; power cut`)), after, `${doing}; power cut, reopen, store.scan()`);
+  await t3.rollback();
 });
 
-rule('07-E02', 'rollback discards everything, so does a transaction never committed; an ended transaction rejects every call with CLOSED', 'Rules', async (stage) => {
+rule('07-E02', 'rollback discards every write, so does a transaction never committed, even after a close and a power cut', 'Rule 5: Rollback', async (stage) => {
   const fs = simDisk();
   let store = await open(stage, fs);
   await seed(store, { a: 'A', b: 'B' });
@@ -103,6 +114,11 @@ rule('07-E02', 'rollback discards everything, so does a transaction never commit
   store = await reopen(stage, fs, `${doing}; close, reopen, power cut`);
   expectSame(await scanText(store), ['a=T3', 'b=B'], `${doing}; close, reopen, power cut, reopen, scan()`);
 
+});
+
+rule('07-E06', 'every call on a committed, rolled-back or refused transaction rejects with CLOSED', 'Rule 6: After the end', async (stage) => {
+  const store = await open(stage, simDisk());
+  await seed(store, { a: 'A', b: 'B' });
   const ended = async (tx: Transaction, how: string) => {
     const calls: [string, () => unknown][] = [
       ['get(a)', () => tx.get(b('a'))],
@@ -114,27 +130,26 @@ rule('07-E02', 'rollback discards everything, so does a transaction never commit
     ];
     for (const [name, call] of calls) await expectCode(call, 'CLOSED', `a transaction that ${how}: ${name}`);
   };
-  const committed = begin(store, 'after reopen');
+  const committed = begin(store, 'put a A, b B');
   await must(() => committed.put(b('e'), b('E')), 'T.put(e, E)');
   await must(() => committed.commit(), 'T.put(e, E), T.commit()');
   await ended(committed, 'put e and committed');
-  const rolledBack = begin(store, 'after reopen');
+  const rolledBack = begin(store, 'put a A, b B');
   await must(() => rolledBack.put(b('f'), b('F')), 'T.put(f, F)');
   await must(() => rolledBack.rollback(), 'T.put(f, F), T.rollback()');
   await ended(rolledBack, 'put f and rolled back');
-  const readOnly = begin(store, 'after reopen');
+  const readOnly = begin(store, 'put a A, b B');
   await must(() => readOnly.get(b('a')), 'T.get(a)');
   await must(() => readOnly.commit(), 'T.get(a), T.commit() (a read-only transaction)');
   await ended(readOnly, 'only read, and committed');
-  const refused = begin(store, 'after reopen');
+  const refused = begin(store, 'put a A, b B');
   await must(() => refused.put(b('a'), b('refused')), 'T.put(a, refused)');
   await must(() => store.put(b('a'), b('store')), 'T.put(a, refused), then store.put(a, store)');
   await expectConflict(refused, 'a', 'T puts a; store.put(a) resolves; T.commit()');
   await ended(refused, 'was refused with CONFLICT');
-  expectSame(await scanText(store), ['a=store', 'b=B', 'e=E'], 'after all that (commit of e, rollback of f, a refused commit of a), store.scan()');
 });
 
-rule('07-E04', "the store's own get, put, delete and scan work as in stage 06, as one-operation transactions; a read-only transaction never conflicts", 'Rules', async (stage) => {
+rule('07-E04', "the store's own get, put, delete and scan work as in stage 06, each a transaction of one operation", 'Contract', async (stage) => {
   const fs = simDisk();
   const store = await open(stage, fs, { limits: { maxValueSize: 64 } });
   for (const key of ['d', 'b', 'a', 'c', 'e']) await must(() => store.put(b(key), b(key.toUpperCase())), `store.put(${key}, ${key.toUpperCase()})`);
@@ -169,22 +184,4 @@ rule('07-E04', "the store's own get, put, delete and scan work as in stage 06, a
   await must(() => store.delete(b('d')), 'T.put(d, T), store.delete(d)');
   await expectConflict(writer, 'd', 'T puts d; store.delete(d) resolves (a one-operation transaction that committed after T began); T.commit()');
 
-  // A read-only transaction never conflicts, whatever changed under it.
-  // (Serializable: a key outside what it read, as the README's rule 4 words it for any transaction.)
-  for (const [isolation, other] of [['snapshot', 'm-other'], ['serializable', 'zz-other']] as const) {
-    const reader = begin(store, 'after that', isolation);
-    const where = `T = begin({ isolation: '${isolation}' }) reads`;
-    await must(() => reader.get(b('x')), `${where} x`);
-    await must(() => scanText(reader, { gte: b('a'), lt: b('z') }), `${where} x, scans a…z`);
-    await must(() => store.put(b(other), b('1')), `${where} x, scans a…z; store.put(${other}) resolves`);
-    await must(() => reader.commit(), `${where} x, scans a…z; store.put(${other}) resolves; T.commit() (it wrote nothing)`);
-  }
-  const reader = begin(store, 'after that');
-  expectSame(await read(reader, 'a', 'T = begin() reads a'), 'A2', 'T = begin(); T.get(a)');
-  await must(() => store.put(b('a'), b('A3')), 'T = begin() reads a; store.put(a, A3)');
-  const other = begin(store, 'T reads a, store.put(a)');
-  await must(() => other.put(b('a'), b('other')), 'T2.put(a, other)');
-  await must(() => other.commit(), "T2.put(a, other), T2.commit()");
-  expectSame(await read(reader, 'a', 'T reads a; store.put(a, A3); T2 puts a and commits'), 'A2', "T reads a; store.put(a, A3); T2 puts a and commits; T.get(a) again");
-  await must(() => reader.commit(), "T = begin() (snapshot) reads a twice while a store.put and T2 change it; T.commit(): a read-only transaction never conflicts");
 });

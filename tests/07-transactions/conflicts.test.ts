@@ -1,6 +1,7 @@
-// Stage 07 conflicts: first committer wins on a key both transactions write, a refused commit
-// leaves nothing and may be retried; write skew and phantoms commit under snapshot isolation
-// and are refused under serializable, which still lets unrelated transactions through.
+// Stage 07 conflicts (rule 4), one test each: first committer wins on a key both transactions
+// write, and a refused commit leaves nothing and may be retried; write skew and phantoms commit
+// under snapshot isolation and are refused under serializable, which still lets unrelated
+// transactions through; a transaction that wrote nothing always commits.
 
 import { expectSame } from '../../harness/assert.ts';
 import type { Isolation, Transaction, TxStore } from '../../stages/07-transactions/contract.ts';
@@ -9,7 +10,7 @@ import { b, begin, contents, expectConflict, must, open, powerCut, reopen, rule,
 const get = async (tx: Transaction | TxStore, key: string, doing: string) => text(await must(async () => tx.get(b(key)), doing));
 const put = (tx: Transaction | TxStore, key: string, value: string, doing: string) => must(async () => tx.put(b(key), b(value)), `${doing}: put(${key}, ${value})`);
 
-rule('07-E03', 'two transactions write one key: the second commit fails with CONFLICT and leaves nothing; write skew and phantoms pass snapshot, not serializable', 'Rules', async (stage) => {
+rule('07-E03', 'two transactions write one key: the second commit fails with CONFLICT, leaves nothing, and may be retried', 'Rule 4: Conflicts', async (stage) => {
   const fs = simDisk();
   let store = await open(stage, fs);
   await put(store, 'k', 'start', 'store');
@@ -47,6 +48,10 @@ rule('07-E03', 'two transactions write one key: the second commit fails with CON
   store = await reopen(stage, fs, 'after those conflicts and retries, power cut');
   expectSame(await scanText(store), afterConflicts, 'after those conflicts and retries, a power cut and reopen: the refused commits left nothing in the log; store.scan()');
 
+});
+
+rule('07-E07', 'write skew, and a key read that appears, commit under snapshot and are refused under serializable', 'Rule 4: Conflicts', async (stage) => {
+  const store = await open(stage, simDisk());
   // Write skew: two doctors on call, each goes off call if the other is still on.
   for (const isolation of ['snapshot', 'serializable'] as const) {
     await put(store, 'alice', 'on', 'store');
@@ -76,6 +81,11 @@ rule('07-E03', 'two transactions write one key: the second commit fails with CON
     await expectConflict(t1, 'ghost', "T1 = begin({ isolation: 'serializable' }) reads ghost (absent); store.put(ghost) resolves; T1 puts elsewhere; T1.commit() (a key it read appeared)");
   }
 
+});
+
+rule('07-E08', 'a key that appears, changes or vanishes in a scanned range: a phantom, refused under serializable only', 'Rule 4: Conflicts', async (stage) => {
+  const fs = simDisk();
+  const store = await open(stage, fs);
   // Phantoms: a key appears, changes or vanishes inside a range a transaction scanned.
   await seedRange(store);
   const phantom = async (isolation: Isolation, change: string, write: (tx: TxStore) => Promise<void>) => {
@@ -115,6 +125,30 @@ rule('07-E03', 'two transactions write one key: the second commit fails with CON
   await powerCut(fs);
   const final = await contents(await reopen(stage, fs, 'everything above, power cut'));
   expectSame(final.filter((line) => line.startsWith('"total-')), ['"total-serializable"="2"', '"total-snapshot"="2"'], 'everything above, power cut, reopen: the total-* keys (only the commits that went through)');
+});
+
+rule('07-E09', 'a transaction that wrote nothing commits at either level, whatever changed under it', 'Rule 4: Conflicts', async (stage) => {
+  const store = await open(stage, simDisk());
+  await put(store, 'a', 'A2', 'store');
+  await put(store, 'x', 'X', 'store');
+  // A read-only transaction never conflicts, whatever changed under it: under serializable too,
+  // even a key inside the range it scanned (it read one consistent snapshot: a serial point).
+  for (const [isolation, other] of [['snapshot', 'm-other'], ['serializable', 'n-other']] as const) {
+    const reader = begin(store, 'a = A2, x = X', isolation);
+    const where = `T = begin({ isolation: '${isolation}' }) reads`;
+    await must(() => reader.get(b('x')), `${where} x`);
+    await must(() => scanText(reader, { gte: b('a'), lt: b('z') }), `${where} x, scans a…z`);
+    await must(() => store.put(b(other), b('1')), `${where} x, scans a…z; store.put(${other}) resolves`);
+    await must(() => reader.commit(), `${where} x, scans a…z; store.put(${other}) resolves; T.commit() (it wrote nothing)`);
+  }
+  const reader = begin(store, 'a = A2, x = X');
+  expectSame(await get(reader, 'a', 'T = begin() reads a'), 'A2', 'T = begin(); T.get(a)');
+  await must(() => store.put(b('a'), b('A3')), 'T = begin() reads a; store.put(a, A3)');
+  const other = begin(store, 'T reads a, store.put(a)');
+  await must(() => other.put(b('a'), b('other')), 'T2.put(a, other)');
+  await must(() => other.commit(), "T2.put(a, other), T2.commit()");
+  expectSame(await get(reader, 'a', 'T reads a; store.put(a, A3); T2 puts a and commits'), 'A2', "T reads a; store.put(a, A3); T2 puts a and commits; T.get(a) again");
+  await must(() => reader.commit(), "T = begin() (snapshot) reads a twice while a store.put and T2 change it; T.commit(): a read-only transaction never conflicts");
 });
 
 /** r:20, r:40 and r:80, and nothing else in r:00…r:99. */

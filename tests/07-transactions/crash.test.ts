@@ -7,7 +7,7 @@ import { atEveryStep, describePoint } from '../../harness/crash-points.ts';
 import { describeDifference, open, render, reopen, rule } from './setup.ts';
 import { contentMap, judge, Ledger, runWorkload, WORKLOAD_OPTIONS, WORKLOAD_TEXT } from './workload.ts';
 
-rule('07-C01', 'a power cut at any step, clean or torn, keeps every resolved commit, and of the others each whole or not at all', 'Rules', async (stage) => {
+rule('07-C01', 'a power cut at any step, clean or torn, keeps every resolved commit, and of the others each whole or not at all', 'Rule 3: Atomic and durable', async (stage) => {
   let ledger = new Ledger();
   await atEveryStep(
     async (fs) => {

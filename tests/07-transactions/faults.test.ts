@@ -51,7 +51,7 @@ async function failAt(stage: Stage07, fault: FaultRule, doing: string): Promise<
   if (problem !== undefined) throw new Mismatch(`${after}\n${problem}`);
 }
 
-rule('07-F01', 'EIO at any step: a failed commit is never visible, not even in part; the store stops; the reopened store holds every resolved commit', 'Rules', async (stage) => {
+rule('07-F01', 'EIO at any step: a failed commit is never visible, not even in part, and stops the store, which reopens with every resolved commit', 'Rule 3: Atomic and durable', async (stage) => {
   const probe = simDisk();
   const first = await open(stage, probe, WORKLOAD_OPTIONS);
   const seen = watchFaults(probe);

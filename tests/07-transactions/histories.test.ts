@@ -8,7 +8,7 @@ import { checkPlan, plans, runPlan } from './histories.ts';
 property(
   '07-H01',
   "under 'snapshot', concurrent list-append histories show no anomaly but write skew (Elle's checker)",
-  'Rules',
+  'Rule 8: Histories',
   plans(false),
   async (stage, plan) => checkPlan(await runPlan(stage, plan, 'snapshot'), plan, 'snapshot', false),
   { numRuns: 1000, render: false, timeout: 60_000 }, // 1,000 histories; a slow store needs more than the default 20 s, and a failure shrinks
@@ -17,7 +17,7 @@ property(
 property(
   '07-H02',
   "under 'serializable', concurrent histories of list-appends, reads and scans show no anomaly at all (Elle's checker)",
-  'Rules',
+  'Rule 8: Histories',
   plans(true),
   async (stage, plan) => checkPlan(await runPlan(stage, plan, 'serializable'), plan, 'serializable', true),
   { numRuns: 1000, render: false, timeout: 60_000 },

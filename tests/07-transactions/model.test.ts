@@ -74,7 +74,7 @@ const tag = (value: string | undefined) => (value === undefined ? 'undefined' : 
 property(
   '07-P01',
   'random transactions, store calls, reopens and power cuts against a model of snapshot isolation and serializable commits',
-  'Rules',
+  'Contract',
   fc.record({ checkpointBytes: fc.constantFrom(4 * KiB, 16 * KiB), steps: fc.array(step, { minLength: 1, maxLength: 150, size: 'medium' }) }),
   async (stage, { checkpointBytes, steps }) => {
     const fs = simDisk(7);
