@@ -257,6 +257,14 @@ export const STORAGE_MUTANTS: readonly Mutant[] = [
     replace: '    if ((await handle.size()) > length) await handle.truncate(length);\n',
   },
   {
+    id: 'txn-resolves-before-visible',
+    stage: '07',
+    bug: 'a commit is published in the background, after commit() resolves: a transaction its caller begins next misses it',
+    file: 'txn/txn-store.ts',
+    find: '    this.publish();\n  }\n',
+    replace: '    setImmediate(() => this.publish());\n  }\n',
+  },
+  {
     id: 'txn-ack-before-durable',
     stage: '07',
     bug: 'a commit resolves (and becomes visible) before its log records are synced',

@@ -239,6 +239,8 @@ export class TxStore implements TxStoreContract {
       throw error;
     }
     this.pending.delete(ts);
+    // Visible before commit() resolves: a transaction its caller begins next must see it (rule
+    // 1). Earlier commits have published by now too, as the log resolves commits in log order.
     this.publish();
   }
 

@@ -1,11 +1,12 @@
-// Stage 07 examples, one rule each: a transaction reads its snapshot and its own writes (rule 1);
+// Stage 07 examples, one rule each: a transaction reads its snapshot and its own writes, and
+// every commit resolved before it began (rule 1);
 // its writes appear to others all at once when commit() resolves (rule 2); rollback discards
 // them (rule 5); an ended transaction answers CLOSED (rule 6); the store's own calls still work,
 // as transactions of one operation (Contract).
 
 import { expectErrorCode, expectSame, expectTrue } from '../../harness/assert.ts';
 import type { Transaction, TxStore } from '../../stages/07-transactions/contract.ts';
-import { b, begin, expectCode, expectConflict, must, open, powerCut, reopen, rule, scanText, simDisk, text, yieldNow } from './setup.ts';
+import { b, begin, expectCode, expectConflict, KiB, must, open, powerCut, reopen, rule, scanText, simDisk, text, yieldNow } from './setup.ts';
 
 async function seed(store: TxStore, pairs: Record<string, string>): Promise<void> {
   for (const [key, value] of Object.entries(pairs)) await must(() => store.put(b(key), b(value)), `store.put(${key}, ${value})`);
@@ -85,6 +86,29 @@ rule('07-E05', "others see a transaction's writes only once its commit() resolve
   expectSame(await read(store, 'k4', doing), undefined, `${doing}; store.get(k4)`);
   expectSame(await scanText(begin(store, doing)), after, `${doing}; a new transaction's scan()`);
   await t3.rollback();
+});
+
+rule('07-E10', 'a commit that resolved is seen by every transaction begun after it, with many clients committing at once', 'Rule 1: Snapshot', async (stage) => {
+  // A small budget and large values: some commits' index writes wait for a flush, so a later
+  // commit can be durable (one fsync for all) before an earlier one has even finished applying.
+  const store = await open(stage, simDisk(5, true), { memoryBudget: 16 * KiB });
+  const CLIENTS = 16;
+  const ROUNDS = 25;
+  const client = async (c: number) => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const key = `client${String(c).padStart(2, '0')}`;
+      const value = `round ${round} `.padEnd(400, '~');
+      const doing = `${CLIENTS} clients at once, each committing put(${key}, v) then beginning a new transaction to read it; client ${c}, round ${round}`;
+      const tx = begin(store, doing);
+      await must(() => tx.put(b(key), b(value)), `${doing}: T.put`);
+      await must(() => tx.commit(), `${doing}: T.commit()`);
+      const next = begin(store, `${doing}, after T.commit() resolved`);
+      const seen = await read(next, key, `${doing}: U = begin() after T.commit() resolved, U.get(${key})`);
+      await next.rollback();
+      expectTrue(seen === value, `${doing}: T.commit() resolved, then U = begin(), U.get(${key})`, `expected: "round ${round} ~~…" (T committed before U began: U's snapshot includes it)\n  received: ${JSON.stringify(seen)} — did T's commit resolve before it was made visible (published later, or after an earlier commit that shared its fsync)?`);
+    }
+  };
+  await Promise.all(Array.from({ length: CLIENTS }, (_, c) => client(c)));
 });
 
 rule('07-E02', 'rollback discards every write, so does a transaction never committed, even after a close and a power cut', 'Rule 5: Rollback', async (stage) => {
