@@ -3,7 +3,7 @@
 // EIO and ENOSPC are reported and never acknowledged as success.
 
 import { Mismatch, expectTrue, rethrowStub } from '../../harness/assert.ts';
-import { atEveryStep, describePoint } from '../../harness/crash-points.ts';
+import { atEveryStep, describeFaultStep, describeLosses, describePoint } from '../../harness/crash-points.ts';
 import type { FaultRule } from '../../harness/sim-fs/faults.ts';
 import { b, contents, describeContents, DIR, rule, simDisk, storeWith } from './setup.ts';
 import type { Stage03 } from '../../stages/03-persistence/contract.ts';
@@ -76,11 +76,13 @@ rule('03-C02', 'the first save of a new store survives a power cut once it resol
 async function failEachStep(stage: Stage03, code: FaultRule['code'], persist: boolean): Promise<void> {
   const probe = simDisk();
   const scenario = await saveOverOld(stage, probe);
+  const start = probe.operations;
   await scenario.workload();
-  const steps = probe.mutatingOps - scenario.mark;
-  for (let nth = 0; nth < steps + 2; nth++) {
+  const steps = probe.operations - start;
+  for (let nth = 0; nth < steps; nth++) {
     const fs = simDisk();
     const { workload } = await saveOverOld(stage, fs);
+    const start = fs.operations;
     fs.inject({ op: 'any', nth, code, persist });
     let acknowledged = false;
     let failure: unknown;
@@ -91,7 +93,8 @@ async function failEachStep(stage: Stage03, code: FaultRule['code'], persist: bo
       rethrowStub(error);
       failure = error;
     }
-    const doing = `save over an old snapshot with ${code} on file-system operation #${nth}${persist ? ' and every one after it' : ''}`;
+    const step = describeFaultStep(fs, nth, steps, start);
+    const doing = `save over an old snapshot with ${code} ${persist ? `from ${step} on` : `at ${step}`}`;
     if (!acknowledged) {
       const code = (failure as { code?: string })?.code;
       expectTrue(typeof code === 'string' && code.length > 0, doing, `save() must reject with the file system's error (a code such as EIO), got ${String(failure)}`);
@@ -101,8 +104,9 @@ async function failEachStep(stage: Stage03, code: FaultRule['code'], persist: bo
     const found = await reopenContents(stage, fs, doing);
     const isNew = found.join() === NEW_LINES.join();
     const isOld = found.join() === OLD_LINES.join();
-    if (acknowledged) expectTrue(isNew, `${doing}: save() resolved, then the power went out`, `expected: ${describeContents(NEW_LINES)}\n  received: ${describeContents(found)}`);
-    else expectTrue(isOld || isNew, `${doing}: save() rejected, then the power went out`, `expected: the old or the new snapshot\n  received: ${describeContents(found)}`);
+    const lost = describeLosses(fs);
+    if (acknowledged) expectTrue(isNew, `${doing}: save() resolved, then the power went out`, `expected: ${describeContents(NEW_LINES)}\n  received: ${describeContents(found)}${lost}`);
+    else expectTrue(isOld || isNew, `${doing}: save() rejected, then the power went out`, `expected: the old or the new snapshot\n  received: ${describeContents(found)}${lost}`);
   }
 }
 
