@@ -53,3 +53,16 @@ export function describeUnsynced(root: SimDir): string[] {
   walk(root, '/', new Set());
   return out;
 }
+
+/** Every file path under `root` and its current content, sorted. */
+export function listFiles(root: SimDir): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>();
+  const walk = (dir: SimDir, prefix: string) => {
+    for (const [name, node] of [...dir.entries].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      if (node instanceof SimDir) walk(node, `${prefix}${name}/`);
+      else out.set(`${prefix}${name}`, node.data.view().slice());
+    }
+  };
+  walk(root, '/');
+  return out;
+}

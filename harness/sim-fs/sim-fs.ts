@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { FileHandle, FileSystem, OpenMode } from '../../stages/file-system.ts';
 import { FaultPlan, type FaultRule, type OpKind } from './faults.ts';
 import type { PendingOp } from './bytes.ts';
-import { describeUnsynced, SimDir, SimFile, type SimNode } from './nodes.ts';
+import { describeUnsynced, listFiles, SimDir, SimFile, type SimNode } from './nodes.ts';
 import { Rng } from './rng.ts';
 import { SimProcesses, SimProcessView } from './processes.ts';
 import { SimError } from './sim-errors.ts';
@@ -319,15 +319,7 @@ export class SimFileSystem implements FileSystem {
 
   /** Every file path and its current content: for tests of the simulation itself. */
   snapshot(): Map<string, Uint8Array> {
-    const out = new Map<string, Uint8Array>();
-    const walk = (dir: SimDir, prefix: string) => {
-      for (const [name, node] of [...dir.entries].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        if (node instanceof SimDir) walk(node, `${prefix}${name}/`);
-        else out.set(`${prefix}${name}`, node.data.view().slice());
-      }
-    };
-    walk(this.root, '/');
-    return out;
+    return listFiles(this.root);
   }
 }
 
@@ -389,8 +381,13 @@ class SimHandle implements FileHandle {
     this.fs.applySync(this.file);
   }
 
+  /** Not a step: fails only when a fault rule names 'close' (the handle is closed all the same). */
   async close(): Promise<void> {
     this.closed = true;
+    const fault = this.fs.faults.check('close');
+    if (fault === undefined) return;
+    this.fs.faultLog.push({ operation: this.fs.operations, what: `close ${this.name}`, code: fault });
+    throw new SimError(fault, `close ${this.name}: injected fault`);
   }
 }
 

@@ -171,6 +171,21 @@ describe('power cuts at a chosen step', () => {
   });
 });
 
+describe('closing a handle', () => {
+  test("is not a step: 'any' never fails it, a rule naming 'close' does (and the handle is closed all the same)", async () => {
+    const fs = await fresh();
+    const before = fs.operations;
+    fs.inject({ op: 'any', nth: 1, code: 'EIO' });
+    await (await fs.open('/db/a', 'create')).close(); // step 1, then a close the rule does not count
+    await expect(fs.readdir('/db'), "the 'any' rule's second call is this one").rejects.toMatchObject({ code: 'EIO' });
+    fs.inject({ op: 'close', nth: 0, code: 'EIO' });
+    const file = await fs.open('/db/a', 'read');
+    await expect(file.close()).rejects.toMatchObject({ code: 'EIO' });
+    await expect(file.read(0, 1)).rejects.toMatchObject({ code: 'EBADF' });
+    expect(fs.operations - before, 'closes are not counted as steps').toBe(3);
+  });
+});
+
 describe('what a crash dropped, and the likely cause', () => {
   test('an unsynced rename, a new name and unsynced writes are each named with the sync that was missing', async () => {
     const fs = await fresh();

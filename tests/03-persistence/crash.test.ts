@@ -131,3 +131,77 @@ rule('03-F03', 'after a failed save the store still works, and a later save succ
   const found = await reopenContents(stage, fs, 'a save that failed with EIO, then put e, save again, power cut');
   expectTrue(found.includes('"d"="new-d"') && found.includes('"e"="new-e"'), 'after a failed save and a successful one, both new keys must be on disk', `received: ${describeContents(found)}`);
 });
+
+rule('03-C03', 'every directory openStore creates survives a power cut, not only the last one', 'Saving and opening', async (stage) => {
+  const dir = '/srv/kata/db';
+  await atEveryStep(
+    async (fs) => ({
+      mark: 0,
+      workload: async () => {
+        const store = await stage.openStore({ dir, fs });
+        await store.put(b('k'), b('v'));
+        await store.save();
+      },
+    }),
+    async (fs, point) => {
+      if (!point.completed) return; // before save() resolved, anything (even no directory) is allowed
+      const doing = `open a new store in ${dir} (none of its directories exists), put k v, save — ${describePoint(point)}`;
+      let found: string[];
+      try {
+        found = await contents(await stage.openStore({ dir, fs }));
+      } catch (error) {
+        rethrowStub(error);
+        throw new Mismatch(`${doing}: reopening failed\n  expected: "k"="v"\n  received: ${(error as Error).message}`);
+      }
+      expectTrue(found.join() === '"k"="v"', doing, `save() had resolved, so its snapshot (and every directory above it) must survive\n  expected: "k"="v"\n  received: ${describeContents(found)}`);
+    },
+    ['durable'],
+  );
+});
+
+/** A fresh store holding OLD and one more put, with `faults` armed; returns the store and its save's outcome. */
+async function failedSave(stage: Stage03, faults: FaultRule[]) {
+  const fs = simDisk();
+  const store = await storeWith(stage, fs, OLD);
+  await store.put(b('d'), b('new-d'));
+  for (const fault of faults) fs.inject(fault);
+  let failure: unknown;
+  const saving = store.save().catch((error: unknown) => {
+    rethrowStub(error);
+    failure = error ?? new Error('rejected with nothing');
+  });
+  return { fs, store, saving, failure: async () => (await saving, failure as { code?: string; message?: string } | undefined) };
+}
+
+rule('03-F04', 'a failed save removes its temporary file', 'When the disk fails', async (stage) => {
+  const cases: Array<[string, FaultRule[]]> = [
+    ['ENOSPC on every write (a full disk)', [{ op: 'write', nth: 0, code: 'ENOSPC', persist: true }]],
+    ['EIO on the fsync', [{ op: 'sync', nth: 0, code: 'EIO' }]],
+    ['EIO on the rename', [{ op: 'rename', nth: 0, code: 'EIO' }]],
+  ];
+  for (const [what, faults] of cases) {
+    const { fs, failure } = await failedSave(stage, faults);
+    const doing = `save {a, b, c}, put d, save with ${what}`;
+    expectTrue((await failure()) !== undefined, doing, 'expected: save() rejects\n  received: it resolved');
+    const names = await fs.readdir(DIR);
+    expectTrue(!names.some((name) => name.endsWith('.tmp')), `${doing}, then list ${DIR}`, `expected: no temporary file left (it holds disk space until the next open)\n  received: ${names.join(', ')}`);
+  }
+});
+
+rule('03-F05', 'close() waits for a save that fails, and resolves: the save reported the failure', 'When the disk fails', async (stage) => {
+  const { store, failure } = await failedSave(stage, [{ op: 'sync', nth: 0, code: 'EIO' }]);
+  let closeError: unknown;
+  const closed = await Promise.resolve(store.close()).then(() => true, (error: unknown) => {
+    rethrowStub(error);
+    closeError = error;
+    return false;
+  });
+  expectTrue((await failure()) !== undefined, 'save with an EIO on its fsync, then close() at once', 'expected: save() rejects\n  received: it resolved');
+  expectTrue(closed, 'save with an EIO on its fsync, then close() at once', `expected: close() resolves once the save has finished (save() already reported the EIO)\n  received: close() rejected with ${String(closeError)}`);
+});
+
+rule('03-F06', 'when closing the temporary file fails too, save() rejects with the first error, the cause', 'When the disk fails', async (stage) => {
+  const { failure } = await failedSave(stage, [{ op: 'write', nth: 0, code: 'ENOSPC', persist: true }, { op: 'close', nth: 0, code: 'EIO' }]);
+  const error = await failure();
+  expectTrue(error?.code === 'ENOSPC', 'save with ENOSPC on the write, then EIO on closing the temporary file', `expected: save() rejects with ENOSPC (what went wrong first, and what the user can act on)\n  received: ${error === undefined ? 'save() resolved' : `${String(error.code)}: ${error.message}`}`);
+});
