@@ -25,6 +25,7 @@ export function watchFaults(fs: SimFileSystem): FaultWatch {
   const seen: FaultWatch = { ops: new Map() };
   const check = fs.faults.check.bind(fs.faults);
   fs.faults.check = (op) => {
+    if (op === 'close') return check(op); // not a step: fails only when a rule names it
     seen.ops.set(op, (seen.ops.get(op) ?? 0) + 1);
     const code = check(op);
     if (code !== undefined) seen.failed ??= op;

@@ -1,7 +1,7 @@
 // `npm run check`: the project's own test command (README, .ci/run). It proves the course:
 // the code type-checks and lints, the harness passes its own tests, the reference passes
 // every stage, every untouched starter fails every test of its stage with the "not
-// implemented yet" message, every mutant is killed, and the reference survives kill -9
+// implemented yet" message and equals its pristine copy (harness/starters/), every mutant is killed, and the reference survives kill -9
 // cycles of the crash runner. Last line: `N passed, N failed`.
 
 import { spawnSync } from 'node:child_process';
@@ -13,7 +13,8 @@ import { mutantTable, runMutants } from '../mutants/run-mutants.ts';
 import { isRedStart } from '../runner/report.ts';
 import { cleanMessage, countTests, runSuites } from '../runner/run-suites.ts';
 import { runVitest } from '../runner/vitest-process.ts';
-import { type Engine, ENGINES, READY_STAGES, ROOT, type StageInfo } from '../stages.ts';
+import { planReset } from '../reset.ts';
+import { type Engine, ENGINES, READY_STAGES, ROOT, type StageInfo, stageFolder } from '../stages.ts';
 import { parseArgs, runMain, seedFlag } from './args.ts';
 
 interface Tally {
@@ -77,6 +78,11 @@ async function main(): Promise<number> {
       const bad = o.tests.filter((t) => t.status !== 'failed' || !t.message.startsWith('NotImplementedError'));
       return `stage ${o.stage.id}: a starter must fail every test with "not implemented yet"; these did not: ${bad.map((t) => `${t.id} (${t.status})`).join(', ') || o.loadErrors.join('; ')}`;
     }));
+
+  // npm run reset copies harness/starters/ back: it must hold exactly the starters shipped.
+  const drifted = READY_STAGES.filter((stage) => !planReset(stage).unchanged);
+  record('starters match harness/starters/', READY_STAGES.length - drifted.length, drifted.length, drifted.map((stage) =>
+    `stages/${stageFolder(stage)}/index.ts differs from harness/starters/${stageFolder(stage)}/index.ts: change both together`));
 
   const mutants = await runMutants(seed);
   const killed = mutants.filter((m) => m.killed).length;

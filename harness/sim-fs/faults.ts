@@ -6,9 +6,12 @@ import type { FsErrorCode } from '../../stages/file-system.ts';
 
 export type OpKind = 'open' | 'read' | 'write' | 'append' | 'truncate' | 'sync' | 'rename' | 'unlink' | 'mkdir' | 'readdir' | 'syncDir' | 'stat';
 
+/** Closing a handle: not a step (it changes nothing on disk), so only a rule that names it fails it. */
+export type CloseOp = 'close';
+
 export interface FaultRule {
-  /** Which operations count: one kind, a list, or 'any'. */
-  op: OpKind | readonly OpKind[] | 'any';
+  /** Which operations count: one kind, a list, or 'any' (every kind but 'close'). */
+  op: OpKind | readonly OpKind[] | 'any' | CloseOp;
   /** Fail the n-th matching operation from now (0 = the next one). */
   nth: number;
   code: Extract<FsErrorCode, 'EIO' | 'ENOSPC' | 'EACCES'>;
@@ -35,9 +38,9 @@ export class FaultPlan {
   }
 
   /** The error code an operation must fail with, if any rule says so. */
-  check(op: OpKind): FaultRule['code'] | undefined {
+  check(op: OpKind | CloseOp): FaultRule['code'] | undefined {
     for (const rule of this.rules) {
-      const matches = rule.op === 'any' || rule.op === op || (Array.isArray(rule.op) && rule.op.includes(op));
+      const matches = (rule.op === 'any' && op !== 'close') || rule.op === op || (Array.isArray(rule.op) && rule.op.includes(op));
       if (!matches) continue;
       const index = rule.seen++;
       if ((rule.fired && rule.persist) || index === rule.nth) {

@@ -11,7 +11,8 @@
 import path from 'node:path';
 import type { FileHandle, FileSystem, OpenMode } from '../../stages/file-system.ts';
 import { FaultPlan, type FaultRule, type OpKind } from './faults.ts';
-import { Bytes, type PendingOp } from './bytes.ts';
+import type { PendingOp } from './bytes.ts';
+import { describeUnsynced, listFiles, SimDir, SimFile, type SimNode } from './nodes.ts';
 import { Rng } from './rng.ts';
 import { SimProcesses, SimProcessView } from './processes.ts';
 import { SimError } from './sim-errors.ts';
@@ -20,23 +21,6 @@ export { SimError } from './sim-errors.ts';
 
 export const SECTOR = 512;
 
-
-class SimFile {
-  /** What reads see. */
-  data = new Bytes();
-  /** What survives a power loss: the content as of the last successful sync. */
-  durable = new Bytes();
-  /** Writes and truncates since then, in order; a crash keeps, drops or garbles each. */
-  pending: PendingOp[] = [];
-}
-
-class SimDir {
-  readonly entries = new Map<string, SimNode>();
-  /** The entries as of the last syncDir of this directory. */
-  durable = new Map<string, SimNode>();
-}
-
-type SimNode = SimFile | SimDir;
 
 /** What a crash keeps of the writes since the last sync. */
 export type CrashMode =
@@ -71,6 +55,17 @@ export class SimFileSystem implements FileSystem {
   syncCount = 0;
   /** The operation the power went out on, e.g. "rename /db/snapshot.db.tmp -> /db/snapshot.db". */
   cutDuring: string | undefined;
+  /**
+   * Every call that reached the disk (power on, handle valid), reads included: the steps that
+   * fault messages number (crash-points.ts describeStep), and what a fault rule's `nth` counts.
+   */
+  operations = 0;
+  /** The index, in `operations`, of the call the power went out on. */
+  cutAtOperation: number | undefined;
+  /** The calls an injected fault failed, in order: their index in `operations`, what, and the code. */
+  readonly faultLog: Array<{ operation: number; what: string; code: string }> = [];
+  /** What the last crash dropped (set by recover()), each with its likely cause. */
+  lostAtCrash: string[] = [];
 
   private readonly jitterRng: Rng | undefined;
   private readonly processes = new SimProcesses();
@@ -98,6 +93,7 @@ export class SimFileSystem implements FileSystem {
    */
   cutPowerAt(n: number): void {
     this.powerCutAt = n;
+    this.cutDuring = this.cutAtOperation = undefined;
   }
 
   get crashed(): boolean {
@@ -114,6 +110,7 @@ export class SimFileSystem implements FileSystem {
    * of every file, forgets every name that was never made durable, invalidates open handles.
    */
   recover(mode: CrashMode = 'durable'): void {
+    this.lostAtCrash = mode === 'everything' ? [] : describeUnsynced(this.root);
     this.root = this.rebuild(this.root, mode, new Map());
     this.generation++;
     this.processes.reboot(); // the power cut killed every process
@@ -211,6 +208,7 @@ export class SimFileSystem implements FileSystem {
     if (existing instanceof SimDir && !(node instanceof SimDir)) throw new SimError('EISDIR', `rename to ${to}: is a directory`);
     source.dir.entries.delete(source.name);
     target.dir.entries.set(target.name, node);
+    node.renamedFrom = from;
   }
 
   async unlink(file: string): Promise<void> {
@@ -264,16 +262,21 @@ export class SimFileSystem implements FileSystem {
   begin(op: OpKind, target: string, mutating: boolean, generation = this.generation): void {
     if (this.powerIsOut) throw new SimError('ECRASHED', `${op} ${target}: the power is out (call recover())`);
     if (generation !== this.generation) throw new SimError('EBADF', `${op} ${target}: this handle was opened before a crash`);
+    const operation = this.operations++;
     if (mutating) {
       if (this.powerCutAt !== undefined && this.mutatingOps >= this.powerCutAt) {
         this.powerIsOut = true;
         this.cutDuring = `${op} ${target}`;
+        this.cutAtOperation = operation;
         throw new SimError('ECRASHED', `${op} ${target}: the power went out`);
       }
       this.mutatingOps++;
     }
     const fault = this.faults.check(op);
-    if (fault !== undefined) throw new SimError(fault, `${op} ${target}: injected fault`);
+    if (fault !== undefined) {
+      this.faultLog.push({ operation, what: `${op} ${target}`, code: fault });
+      throw new SimError(fault, `${op} ${target}: injected fault`);
+    }
   }
 
   /** Applies a write or truncate to what reads see, and queues it for the next sync. */
@@ -319,15 +322,7 @@ export class SimFileSystem implements FileSystem {
 
   /** Every file path and its current content: for tests of the simulation itself. */
   snapshot(): Map<string, Uint8Array> {
-    const out = new Map<string, Uint8Array>();
-    const walk = (dir: SimDir, prefix: string) => {
-      for (const [name, node] of [...dir.entries].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        if (node instanceof SimDir) walk(node, `${prefix}${name}/`);
-        else out.set(`${prefix}${name}`, node.data.view().slice());
-      }
-    };
-    walk(this.root, '/');
-    return out;
+    return listFiles(this.root);
   }
 }
 
@@ -389,8 +384,13 @@ class SimHandle implements FileHandle {
     this.fs.applySync(this.file);
   }
 
+  /** Not a step: fails only when a fault rule names 'close' (the handle is closed all the same). */
   async close(): Promise<void> {
     this.closed = true;
+    const fault = this.fs.faults.check('close');
+    if (fault === undefined) return;
+    this.fs.faultLog.push({ operation: this.fs.operations, what: `close ${this.name}`, code: fault });
+    throw new SimError(fault, `close ${this.name}: injected fault`);
   }
 }
 

@@ -4,10 +4,13 @@
 // trace, the directory freed, and no acknowledged write lost that the mode promised to keep.
 // cli-process.test.ts starts the real process for signals, a closed stdout and long lines.
 
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import { runCli } from '../../reference/cli/app.ts';
 import { SimFileSystem } from '../sim-fs/sim-fs.ts';
+import { ROOT } from '../stages.ts';
 
 interface Run {
   code: number;
@@ -98,13 +101,49 @@ describe('a disk that fills up at close', () => {
   });
 });
 
+describe('the session the README promises', () => {
+  /** The README's `$ npm start` transcript: the banner, then "> command" lines and their answers. */
+  function readmeTranscript(): { banner: string[]; commands: string[]; screen: string } {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const block = /```\n\$ npm start\n([\s\S]*?)```/.exec(readme)?.[1];
+    if (block === undefined) throw new Error('README.md has no ``` block starting with "$ npm start"');
+    const lines = block.split('\n').slice(0, -1);
+    const firstCommand = lines.findIndex((line) => line.startsWith('> '));
+    return {
+      banner: lines.slice(0, firstCommand),
+      commands: lines.filter((line) => line.startsWith('> ')).map((line) => line.slice(2)),
+      // What stdout shows: the prompt, then the answer (the terminal, not the program, echoes the command).
+      screen: lines.map((line) => (line.startsWith('> ') ? '> ' : `${line}\n`)).join(''),
+    };
+  }
+
+  const untimed = (text: string) => text.replace(/ \(\d+(?:\.\d+)?ms\)/g, ' (…ms)');
+
+  test('npm start prints the README transcript character for character, timings aside', async () => {
+    const { banner, commands, screen } = readmeTranscript();
+    const dir = /— (\/.*)$/.exec(banner[0] ?? '')?.[1];
+    expect(dir, `the banner's first line names the directory after "— ": ${banner[0]}`).toBeDefined();
+    const fs = new SimFileSystem({ seed: 1 });
+    const { stdout, code } = await cli(fs, ['--dir', dir!], `${commands.join('\n')}\n`, true);
+    expect(untimed(stdout)).toBe(untimed(screen));
+    expect(code).toBe(0);
+  });
+
+  test('stats on a fresh store prints no empty value', async () => {
+    for (const engine of ['lsm', 'btree', 'log']) {
+      const { stdout } = await cli(await disk(), ['--dir', '/db', '--no-timings', '--engine', engine], 'stats\n');
+      expect(stdout, `stats of a fresh ${engine} store`).not.toMatch(/: *$/m);
+    }
+  });
+});
+
 describe('transactions in the REPL', () => {
   test('count inside a transaction reads through it, as scan does: staged puts and deletes count', async () => {
     const fs = await disk();
     const script = 'put a 1\nput b 2\nBEGIN\nput c 3\ndel a\ncount\ncount prefix c\nROLLBACK\ncount\n';
     const { stdout, code } = await cli(fs, ['--dir', '/db', '--no-timings'], script);
     expect(stdout.split('\n'), 'answers to: put a, put b, BEGIN, put c, del a, count, count prefix c, ROLLBACK, count').toEqual([
-      'OK', 'OK', 'OK', 'OK (staged)', 'OK (staged)', '2', '1', 'OK', '2', '',
+      'OK', 'OK', 'Transaction started', 'OK (staged)', 'OK (staged)', '2', '1', 'Transaction rolled back', '2', '',
     ]);
     expect(code).toBe(0);
   });

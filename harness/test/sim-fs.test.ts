@@ -155,6 +155,55 @@ describe('power cuts at a chosen step', () => {
     fs.recover('durable');
     expect(await fs.readdir('/db')).toEqual([]);
   });
+
+  test('steps are numbered over every call, reads included; the cut and each fault note theirs', async () => {
+    const fs = await fresh();
+    const start = fs.operations;
+    await fs.readdir('/db'); // step 1: a read, no crash point
+    fs.inject({ op: 'any', nth: 1, code: 'EIO' });
+    const file = await fs.open('/db/a', 'create'); // step 2
+    await expect(file.append(text('a'))).rejects.toMatchObject({ code: 'EIO' }); // step 3
+    expect(fs.faultLog.map((f) => [f.operation - start + 1, f.what])).toEqual([[3, 'append /db/a']]);
+    fs.cutPowerAt(fs.mutatingOps + 1);
+    await file.append(text('b')); // step 4
+    await expect(file.sync()).rejects.toMatchObject({ code: 'ECRASHED' }); // step 5
+    expect([fs.cutAtOperation! - start + 1, fs.cutDuring]).toEqual([5, 'sync /db/a']);
+  });
+});
+
+describe('closing a handle', () => {
+  test("is not a step: 'any' never fails it, a rule naming 'close' does (and the handle is closed all the same)", async () => {
+    const fs = await fresh();
+    const before = fs.operations;
+    fs.inject({ op: 'any', nth: 1, code: 'EIO' });
+    await (await fs.open('/db/a', 'create')).close(); // step 1, then a close the rule does not count
+    await expect(fs.readdir('/db'), "the 'any' rule's second call is this one").rejects.toMatchObject({ code: 'EIO' });
+    fs.inject({ op: 'close', nth: 0, code: 'EIO' });
+    const file = await fs.open('/db/a', 'read');
+    await expect(file.close()).rejects.toMatchObject({ code: 'EIO' });
+    await expect(file.read(0, 1)).rejects.toMatchObject({ code: 'EBADF' });
+    expect(fs.operations - before, 'closes are not counted as steps').toBe(3);
+  });
+});
+
+describe('what a crash dropped, and the likely cause', () => {
+  test('an unsynced rename, a new name and unsynced writes are each named with the sync that was missing', async () => {
+    const fs = await fresh();
+    const old = await fs.open('/db/tmp', 'create');
+    await old.append(text('new'));
+    await old.sync();
+    await fs.rename('/db/tmp', '/db/snapshot');
+    const log = await fs.open('/db/log', 'create');
+    await log.append(text('x'));
+    fs.recover('durable');
+    expect(fs.lostAtCrash).toEqual([
+      '/db/snapshot: renamed from /db/tmp, but /db was not synced after: the rename was not made durable: sync the directory (syncDir /db) after renaming',
+      '/db/log: created, but /db was not synced after: the new name was not made durable: sync the directory (syncDir /db) after creating a file',
+      '/db/log: 1 write(s) or truncate(s) since its last sync: sync the file before anything relies on them',
+    ]);
+    fs.recover('durable');
+    expect(fs.lostAtCrash, 'nothing pending after a clean reboot').toEqual([]);
+  });
 });
 
 describe('errors like a real file system', () => {

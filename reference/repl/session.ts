@@ -157,7 +157,7 @@ export class Session {
     if (kind === 'begin') {
       if (open !== undefined) return { lines: ['ERR a transaction is already open: COMMIT or ROLLBACK it first'] };
       this.transaction = this.store.begin();
-      return { lines: ['OK'] };
+      return { lines: ['Transaction started'] };
     }
     if (open === undefined) return { lines: [`ERR no transaction is open: BEGIN one first`] };
     this.transaction = undefined;
@@ -167,7 +167,8 @@ export class Session {
       if (error instanceof KvError && error.code === 'CONFLICT') return { lines: [`ERR CONFLICT: ${error.message}`] };
       throw error;
     }
-    return { lines: ['OK'] };
+    // COMMIT says OK as every durable write does (and is timed); ROLLBACK touched no disk.
+    return { lines: [kind === 'commit' ? 'OK' : 'Transaction rolled back'] };
   }
 }
 
@@ -175,9 +176,13 @@ function isStoreCommand(command: Command): boolean {
   return ['put', 'get', 'del', 'scan', 'count', 'compact', 'flush', 'checkpoint', 'commit'].includes(command.kind);
 }
 
-/** Stats as "name: value" lines; a list of files as one line per file, nested objects flattened. */
+/**
+ * Stats as "name: value" lines; a list of files as one line per file, nested objects flattened.
+ * An empty value or list (an LSM tree's levels before its first table) reads "(none yet)".
+ */
 function statsLines(stats: object, prefix = ''): string[] {
   return Object.entries(stats).flatMap(([name, value]): string[] => {
+    if (value === '' || (Array.isArray(value) && value.length === 0)) return [`${prefix}${name}: (none yet)`];
     if (Array.isArray(value)) {
       return value.map((item: unknown) =>
         typeof item === 'object' && item !== null ? `${prefix}${name}: ${Object.values(item).join(' ')}` : `${prefix}${name}: ${String(item)}`,

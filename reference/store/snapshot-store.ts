@@ -1,12 +1,15 @@
 // Stage 03's store: the in-memory store, saved to disk as a whole and atomically.
 //
 // save() writes the snapshot to a temporary file, syncs it, renames it over the old snapshot
-// and syncs the directory. A crash at any point leaves the old snapshot or the new one: the
-// rename is the single moment of change, and the two syncs make it stick.
+// and syncs the directory: six file-system steps (open, truncate, write, sync, rename, syncDir).
+// A crash at any point leaves the old snapshot or the new one: the rename is the single moment
+// of change, and the two syncs make it stick. A failed save reports its first error and removes
+// its temporary file; close() waits for saves without reporting their failures a second time.
 
 import path from 'node:path';
 import { type FileSystem, nodeFileSystem } from '../../stages/file-system.ts';
 import { createDirectory, readIfExists } from '../storage/directory.ts';
+import { KvError } from '../core/errors.ts';
 import { decodeSnapshot, encodeSnapshot } from '../storage/snapshot-format.ts';
 import type { Limits } from './limits.ts';
 import { type Entry, MemoryStore } from './memory-store.ts';
@@ -37,7 +40,10 @@ export class SnapshotStore {
     const file = path.join(dir, SNAPSHOT_FILE);
     const bytes = await readIfExists(fs, file);
     if (bytes !== undefined) {
-      for (const { key, value } of decodeSnapshot(bytes, file)) memory.put(key, value);
+      for (const entry of decodeSnapshot(bytes, file)) {
+        checkLoaded(entry, memory.limits, file);
+        memory.put(entry.key, entry.value);
+      }
     }
     return new SnapshotStore(memory, fs, dir);
   }
@@ -66,6 +72,10 @@ export class SnapshotStore {
     return run;
   }
 
+  /**
+   * Waits for the saves in progress, and resolves even if one failed: each save() already
+   * rejected its own caller, and a close that failed for it would leave the store half-closed.
+   */
   async close(): Promise<void> {
     await this.saving;
   }
@@ -73,16 +83,50 @@ export class SnapshotStore {
   private async write(bytes: Uint8Array): Promise<void> {
     const target = path.join(this.dir, SNAPSHOT_FILE);
     const temp = target + TEMP_SUFFIX;
+    try {
+      await this.writeTemporary(temp, bytes);
+      await this.fs.rename(temp, target);
+      await this.fs.syncDir(this.dir); // the rename itself must be durable before save resolves
+    } catch (error) {
+      // Leave no temporary file behind (on ENOSPC that gives the space back). Best effort and
+      // without a directory sync: a leftover that a crash brings back, the next open removes.
+      // The error reported is the save's own, not the clean-up's.
+      await this.fs.unlink(temp).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async writeTemporary(temp: string, bytes: Uint8Array): Promise<void> {
     const handle = await this.fs.open(temp, 'create');
+    let failed = false;
     try {
       await handle.truncate(0);
       await handle.write(0, bytes);
       await handle.sync(); // the data must be durable before the name points at it
+    } catch (error) {
+      failed = true;
+      throw error;
     } finally {
-      await handle.close();
+      // The first error is the cause: a close that fails after a failed write (the same sick
+      // disk, usually) must not replace it. A close that fails on its own fails the save.
+      await handle.close().catch((error: unknown) => {
+        if (!failed) throw error;
+      });
     }
-    await this.fs.rename(temp, target);
-    await this.fs.syncDir(this.dir); // the rename itself must be durable before save resolves
+  }
+}
+
+/**
+ * A snapshot saved under larger limits is refused, not trimmed: dropping an entry would lose
+ * saved data, and keeping it would make a store that holds what its own put refuses. The file
+ * is left as it is; opening with limits at least as large reads it.
+ */
+function checkLoaded({ key, value }: Entry, limits: Limits, file: string): void {
+  if (key.length > limits.maxKeySize) {
+    throw new KvError('KEY_TOO_LARGE', `${file}: holds a key of ${key.length} bytes, over this store's limit of ${limits.maxKeySize}; open it with limits.maxKeySize of at least ${key.length}`);
+  }
+  if (value.length > limits.maxValueSize) {
+    throw new KvError('VALUE_TOO_LARGE', `${file}: holds a value of ${value.length} bytes, over this store's limit of ${limits.maxValueSize}; open it with limits.maxValueSize of at least ${value.length}`);
   }
 }
 

@@ -1,6 +1,7 @@
-// Stage 03 examples: save and reopen, what is and is not on disk, leftovers of a failed save.
+// Stage 03 examples: save and reopen, what is and is not on disk, leftovers of a failed save,
+// a snapshot over the limits the store opens with.
 
-import { expectSame, expectTrue } from '../../harness/assert.ts';
+import { expectErrorCode, expectSame, expectTrue } from '../../harness/assert.ts';
 import { b, contents, DIR, rule, simDisk, SNAPSHOT, storeWith } from './setup.ts';
 
 rule('03-E01', 'after save, a reopened store holds exactly what was saved', 'Saving and opening', async (stage) => {
@@ -73,4 +74,17 @@ rule('03-E07', 'five thousand entries and a megabyte survive a save and reopen',
   expectSame(received.length, 5000, 'put 5,000 keys of 200 bytes, save, reopen: number of keys');
   expectTrue(received.every((line, i) => line === expected[i]), 'put 5,000 keys, save, reopen: every key and value must match');
   expectTrue((await fs.stat(SNAPSHOT)).size < 5000 * 240, 'the snapshot should not be much larger than its data', `size ${(await fs.stat(SNAPSHOT)).size} bytes for ${5000 * 210} bytes of keys and values`);
+});
+
+rule('03-E08', 'a snapshot holding a key or value over the limits the store opens with is refused, and kept', 'Limits', async (stage) => {
+  const fs = simDisk();
+  const store = await storeWith(stage, fs, [['k'.repeat(100), 'v'.repeat(300)]]);
+  await store.close();
+  for (const [limits, code] of [[{ maxKeySize: 64 }, 'KEY_TOO_LARGE'], [{ maxValueSize: 200 }, 'VALUE_TOO_LARGE']] as const) {
+    const doing = `save a 100-byte key with a 300-byte value, then open with limits ${JSON.stringify(limits)}`;
+    const error = await expectErrorCode(() => stage.openStore({ dir: DIR, fs, limits }), code, doing);
+    expectTrue(error.message.includes(SNAPSHOT), doing, `the error must name the file ${SNAPSHOT}\n  received: ${error.message}`);
+  }
+  const reopened = await stage.openStore({ dir: DIR, fs });
+  expectSame((await contents(reopened)).length, 1, 'after the refused opens, open with the default limits: the entry is still there');
 });

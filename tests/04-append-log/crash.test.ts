@@ -3,7 +3,7 @@
 // was never written appears; a write in flight reads as its old or its new value.
 
 import { Mismatch, expectTrue, rethrowStub } from '../../harness/assert.ts';
-import { atEveryStep, describePoint } from '../../harness/crash-points.ts';
+import { atEveryStep, describeFaultStep, describePoint } from '../../harness/crash-points.ts';
 import type { FaultRule } from '../../harness/sim-fs/faults.ts';
 import type { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
 import type { LogStore, Stage04, SyncPolicy } from '../../stages/04-append-log/contract.ts';
@@ -81,7 +81,7 @@ function crashWorkload(stage: Stage04, sync: SyncPolicy) {
     const write = ledger.begin('old', 'kept');
     await store.put(b('old'), b('kept'));
     ledger.acknowledge('old', write);
-    return { mark: fs.mutatingOps, workload: () => workload(store, ledger) };
+    return { mark: fs.mutatingOps, start: fs.operations, workload: () => workload(store, ledger) };
   };
 }
 
@@ -142,22 +142,23 @@ async function failEachStep(stage: Stage04, code: FaultRule['code'], persist: bo
   const probe = simDisk();
   const first = await prepare({}, probe);
   await first.workload();
-  const steps = probe.mutatingOps - first.mark;
+  const steps = probe.operations - first.start;
   for (let nth = 0; nth <= steps; nth++) {
     const fs = simDisk();
     const state: { ledger?: Ledger } = {};
-    const { workload } = await prepare(state, fs);
+    const { workload, start } = await prepare(state, fs);
     fs.inject({ op: 'any', nth, code, persist });
+    const step = () => describeFaultStep(fs, nth, steps, start);
     try {
       await workload();
     } catch (error) {
       rethrowStub(error);
       const received = (error as { code?: string }).code;
-      expectTrue(typeof received === 'string', `${code} on operation #${nth}`, `a write that fails must reject with an error that has a code, got ${String(error)}`);
+      expectTrue(typeof received === 'string', `${code} at ${step()}`, `a write that fails must reject with an error that has a code, got ${String(error)}`);
     }
     fs.faults.clear();
     fs.recover('durable');
-    const how = `${code} on file-system operation #${nth} of the workload${persist ? ' and every one after it' : ''}`;
+    const how = `${code} ${persist ? `from ${step()} on` : `at ${step()}`} of the workload`;
     await reopenAndCheck(stage, fs, state.ledger!, `${how}, then a power cut`);
   }
 }
@@ -174,6 +175,7 @@ rule('04-F04', 'with writes finishing out of order, a record after a failed writ
       const fs = simDisk(seed, true);
       const store = await open(stage, fs, { sync: 'batch' });
       await store.put(b('old'), b('kept'));
+      const start = fs.operations;
       fs.inject({ op: 'any', nth, code: 'EIO' });
       const acknowledged: string[] = [];
       await Promise.all(['c', 'd', 'e', 'f', 'g', 'h'].map((k) => store.put(b(k), b(`v${k}`)).then(() => acknowledged.push(k), (error: unknown) => rethrowStub(error))));
@@ -181,7 +183,7 @@ rule('04-F04', 'with writes finishing out of order, a record after a failed writ
       fs.recover('durable');
       const found = await contents(await open(stage, fs));
       const lost = acknowledged.filter((k) => !found.includes(`"${k}"="v${k}"`));
-      expectTrue(lost.length === 0, `six concurrent puts with an EIO on file-system operation #${nth}, operations finishing out of order (disk seed ${seed}), then a power cut`, `acknowledged: ${acknowledged.join(' ')}\n  lost: ${lost.join(' ')}\n  store holds: ${describeContents(found)}`);
+      expectTrue(lost.length === 0, `six concurrent puts with an EIO at ${describeFaultStep(fs, nth, undefined, start)}, operations finishing out of order (disk seed ${seed}), then a power cut`, `acknowledged: ${acknowledged.join(' ')}\n  lost: ${lost.join(' ')}\n  store holds: ${describeContents(found)}`);
     }
   }
 });

@@ -31,7 +31,7 @@ const describe = (s: Step) =>
   s.op === 'put' ? `put ${s.key} ${JSON.stringify(s.value)}`
   : s.op === 'delete' ? `delete ${s.key}`
   : s.op === 'burst' ? `concurrent puts of ${s.keys.join(', ')}`
-  : s.op === 'crash' ? `power cut after ${s.after} more file-system step(s) of a put of "z" (${s.mode})`
+  : s.op === 'crash' ? `power cut after ${s.after} step(s) that change the disk, during a put of "z" (${s.mode})`
   : s.op;
 
 property(

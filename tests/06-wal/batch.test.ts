@@ -4,7 +4,7 @@
 // holds whole batches only — every acknowledged one, never part of one.
 
 import { Mismatch, expectErrorCode, rethrowStub } from '../../harness/assert.ts';
-import { atEveryStep, describePoint } from '../../harness/crash-points.ts';
+import { atEveryStep, describePoint, describeStep } from '../../harness/crash-points.ts';
 import { show } from '../../harness/display.ts';
 import { watchFaults } from '../../harness/fault-watch.ts';
 import type { FaultRule } from '../../harness/sim-fs/faults.ts';
@@ -129,6 +129,6 @@ rule('06-F02', 'EIO at any step of batched writes: the reopened store holds ever
   await store.close();
   const steps = [...seen.ops.values()].reduce((sum, n) => sum + n, 0);
   for (let nth = 0; nth < steps; nth++) {
-    await failAt(stage, { op: 'any', nth, code: 'EIO' }, `${WORKLOAD}; EIO once, on file-system operation #${nth} after open`);
+    await failAt(stage, { op: 'any', nth, code: 'EIO' }, `${WORKLOAD}; EIO once, at ${describeStep(nth + 1, steps)} after open`);
   }
 });

@@ -47,13 +47,13 @@ rule('06-F01', 'EIO or ENOSPC at any step: nothing unsaved is acknowledged, the 
   const all = [...seen.ops.values()].reduce((sum, n) => sum + n, 0);
   const writes = (seen.ops.get('write') ?? 0) + (seen.ops.get('append') ?? 0);
   const plans: { fault: (nth: number) => FaultRule; steps: number; what: string }[] = [
-    { fault: (nth) => ({ op: 'any', nth, code: 'EIO' }), steps: all, what: 'EIO once, on file-system operation' },
-    { fault: (nth) => ({ op: 'any', nth, code: 'EIO', persist: true }), steps: all, what: 'EIO for good (a dead disk), from file-system operation' },
+    { fault: (nth) => ({ op: 'any', nth, code: 'EIO' }), steps: all, what: 'EIO once, at step' },
+    { fault: (nth) => ({ op: 'any', nth, code: 'EIO', persist: true }), steps: all, what: 'EIO for good (a dead disk), from step' },
     { fault: (nth) => ({ op: ['write', 'append'], nth, code: 'ENOSPC', persist: true }), steps: writes, what: 'ENOSPC for good (a full disk), from write' },
   ];
   for (const { fault, steps, what } of plans) {
     for (let nth = 0; nth < steps; nth++) {
-      await failAt(stage, fault(nth), `${WORKLOAD_TEXT}, then close; ${what} #${nth} of ${steps}`);
+      await failAt(stage, fault(nth), `${WORKLOAD_TEXT}, then close; ${what} ${nth + 1} of ${steps}`);
     }
   }
 });

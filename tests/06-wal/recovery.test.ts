@@ -3,6 +3,7 @@
 // vouch for is refused with CORRUPT, naming the file and the offset.
 
 import { Mismatch, expectTrue } from '../../harness/assert.ts';
+import { describeStep } from '../../harness/crash-points.ts';
 import type { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
 import type { Stage06 } from '../../stages/06-wal/contract.ts';
 import { b, contents, describeDifference, DIR, expectCorrupt, History, open, overwrite, powerCut, reopen, rule, simDisk, walFiles } from './setup.ts';
@@ -79,6 +80,7 @@ rule('06-K01', 'a torn tail is cut off and writing goes on after it; damage in t
     const store = await open(stage, fs, { sync: 'commit' });
     await puts(store, history, 0, 20);
     history.acknowledged();
+    const start = fs.operations;
     fs.cutPowerAt(fs.mutatingOps + step);
     const together = [0, 1, 2].map((n) => {
       const key = `together:${n}`;
@@ -89,8 +91,9 @@ rule('06-K01', 'a torn tail is cut off and writing goes on after it; damage in t
     settled.forEach((result, n) => {
       if (result.status === 'fulfilled') history.acknowledged(history.latest - 2 + n);
     });
+    const at = fs.cutAtOperation === undefined ? 'after they all finished' : `at ${describeStep(fs.cutAtOperation - start + 1, undefined, fs.cutDuring)} of them`;
     fs.recover('torn');
-    await recoversAndGoesOn(stage, fs, history, `sync 'commit': 20 awaited puts, then 3 puts issued together with the power cut at step ${step} of them (torn), reopen`);
+    await recoversAndGoesOn(stage, fs, history, `sync 'commit': 20 awaited puts, then 3 puts issued together with the power cut ${at} (torn), reopen`);
   }
   // Damage in the middle: a byte flipped in an early record that later records vouch for.
   const probe = simDisk();

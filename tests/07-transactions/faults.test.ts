@@ -59,10 +59,10 @@ rule('07-F01', 'EIO at any step: a failed commit is never visible, not even in p
   await first.close();
   const all = [...seen.ops.values()].reduce((sum, n) => sum + n, 0);
   const plans: { fault: (nth: number) => FaultRule; what: string }[] = [
-    { fault: (nth) => ({ op: 'any', nth, code: 'EIO' }), what: 'EIO once, on file-system operation' },
-    { fault: (nth) => ({ op: 'any', nth, code: 'EIO', persist: true }), what: 'EIO for good (a dead disk), from file-system operation' },
+    { fault: (nth) => ({ op: 'any', nth, code: 'EIO' }), what: 'EIO once, at step' },
+    { fault: (nth) => ({ op: 'any', nth, code: 'EIO', persist: true }), what: 'EIO for good (a dead disk), from step' },
   ];
   for (const { fault, what } of plans) {
-    for (let nth = 0; nth < all; nth++) await failAt(stage, fault(nth), `${WORKLOAD_TEXT}, then close; ${what} #${nth} of ${all}`);
+    for (let nth = 0; nth < all; nth++) await failAt(stage, fault(nth), `${WORKLOAD_TEXT}, then close; ${what} ${nth + 1} of ${all}`);
   }
 });
