@@ -28,7 +28,7 @@ export const bankWorkload: Workload = {
   rule: 'any-acknowledged',
   invariantFrom: '07',
   invariant: conservationProblems,
-  *steps({ rng, cycle, initial }) {
+  *steps({ rng, cycle, initial, flushOdds }) {
     let n = 0;
     const put = (account: string, amount: number) => ({ op: 'put' as const, key: account, value: `${amount} c${cycle}.${n++}` });
     const write = (account: string, amount: number): Step => ({ kind: 'writes', ops: [put(account, amount)] });
@@ -46,6 +46,7 @@ export const bankWorkload: Workload = {
       balances.set(from, balances.get(from)! - amount);
       balances.set(to, balances.get(to)! + amount);
       yield { kind: 'writes', ops: [put(from, balances.get(from)!), put(to, balances.get(to)!)] };
+      if (flushOdds !== undefined && rng.int(flushOdds) === 0) yield { kind: 'flush' };
     }
   },
 };
