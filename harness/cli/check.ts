@@ -92,6 +92,8 @@ async function main(): Promise<number> {
   const crashRuns = [
     { stage: '03', cycles: 20 },
     { stage: '04', cycles: 50 },
+    { stage: '05', cycles: 20, engine: 'lsm' },
+    { stage: '05', cycles: 20, engine: 'btree' },
     { stage: '06', cycles: 40, engine: 'lsm' },
     { stage: '06', cycles: 40, engine: 'btree', sync: 'window' },
     // Stage 07, both workloads: the bank checks atomicity (its total and ledger), kv every key's latest value.

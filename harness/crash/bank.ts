@@ -80,7 +80,7 @@ export const bankWorkload: Workload = {
   rule: 'any-acknowledged',
   invariantFrom: '07',
   invariant: bankProblems,
-  *steps({ rng, cycle, initial }) {
+  *steps({ rng, cycle, initial, flushOdds }) {
     let n = 0;
     const put = (key: string, value: string) => ({ op: 'put' as const, key, value });
     const balance = (account: string, amount: number) => put(account, `${amount} c${cycle}.${n++}`);
@@ -99,6 +99,7 @@ export const bankWorkload: Workload = {
       balances.set(to, balances.get(to)! + amount);
       const id = `${LEDGER_PREFIX}c${cycle}.${n}`;
       yield { kind: 'writes', ops: [balance(from, balances.get(from)!), balance(to, balances.get(to)!), put(id, ledgerValue(from, to, amount))] };
+      if (flushOdds !== undefined && rng.int(flushOdds) === 0) yield { kind: 'flush' };
     }
   },
 };

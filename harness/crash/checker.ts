@@ -1,7 +1,8 @@
 // The crash runner's judge, pure: given what a cycle did (the writes acknowledged, the writes
 // in flight when the process was killed, the state it started from) and what the reopened
 // store holds, it lists every key that breaks the rules: an acknowledged write lost, or a
-// value that was never written (or never made durable) appearing.
+// value that was never written (or never made durable) appearing. On stage 05, whose writes
+// are durable only at a flush, also that the store as a whole holds a prefix of the history.
 
 import type { Op } from './protocol.ts';
 
@@ -34,6 +35,8 @@ export interface Problem {
   expected: string;
   /** What it holds; undefined when absent. */
   found: string | undefined;
+  /** What was found, in words, when it is not one key's value (the whole store). */
+  foundText?: string;
 }
 
 export interface CycleFacts {
@@ -49,6 +52,11 @@ export interface CycleFacts {
   earlierWritten?: ReadonlyMap<string, ReadonlySet<string>>;
   /** Values acknowledged for each key in earlier cycles ('any-acknowledged'). */
   earlierAcknowledged?: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * Stage 05: the store must hold the state after one write of the cycle, at or after the last
+   * acknowledged one (a prefix of the history, never a mix), not only a right value per key.
+   */
+  prefix?: boolean;
 }
 
 /** A value shown in a message: quoted, and cut short when long. */
@@ -73,7 +81,59 @@ export function checkCycle(facts: CycleFacts): Problem[] {
     if (judged.allowed.has(found)) continue;
     problems.push({ cycle: facts.cycle, key, kind: classify(facts, key, mine, found), expected: judged.expected, found });
   }
+  if (facts.prefix === true && problems.length === 0) problems.push(...prefixProblems(facts.cycle, facts.before, ops, observed));
   return problems;
+}
+
+/** The prefix of the history a reopened store holds, or the nearest one when it holds none. */
+export interface PrefixMatch {
+  /** How many of the cycle's writes (in seq order) the state holds. */
+  applied: number;
+  /** The keys where the store differs from that state: none when it is a match. */
+  differ: string[];
+}
+
+/**
+ * The latest state after one of the writes from the last acknowledged one on (`ops` applied in
+ * seq order to `before`) that `observed` equals; else the nearest. Each key may pass on its
+ * own while the whole is a mix: a later write landed and an earlier one did not.
+ */
+export function matchPrefix(before: ReadonlyMap<string, string>, ops: readonly TrackedOp[], observed: ReadonlyMap<string, string>): PrefixMatch {
+  const sorted = [...ops].sort((a, b) => a.seq - b.seq);
+  const state = new Map(before);
+  const first = sorted.findLastIndex((op) => op.state === 'acknowledged') + 1; // writes in the earliest allowed state
+  let match: PrefixMatch | undefined;
+  let nearest: PrefixMatch | undefined;
+  for (let applied = 0; applied <= sorted.length; applied++) {
+    if (applied > 0) {
+      const op = sorted[applied - 1]!;
+      if (op.op === 'put') state.set(op.key, op.value!);
+      else state.delete(op.key);
+    }
+    if (applied < first) continue;
+    const differ = [...new Set([...state.keys(), ...observed.keys()])].filter((key) => state.get(key) !== observed.get(key)).sort();
+    if (differ.length === 0) match = { applied, differ };
+    else if (nearest === undefined || differ.length < nearest.differ.length) nearest = { applied, differ };
+  }
+  return match ?? nearest!;
+}
+
+/** The whole-store problem when `observed` is no prefix of the history, named by the nearest state. */
+function prefixProblems(cycle: number, before: ReadonlyMap<string, string>, ops: readonly TrackedOp[], observed: ReadonlyMap<string, string>): Problem[] {
+  const nearest = matchPrefix(before, ops, observed);
+  if (nearest.differ.length === 0) return [];
+  const first = ops.findLastIndex((op) => op.state === 'acknowledged') + 1;
+  const after = nearest.applied === 0 ? 'as the cycle started' : `after #${ops[nearest.applied - 1]!.seq}`;
+  const range = first === 0 ? 'from the start of the cycle' : `from #${ops[first - 1]!.seq} (the last flushed)`;
+  const shown = nearest.differ.slice(0, 3).map((key) => `${key} holds ${showValue(observed.get(key))}`);
+  return [{
+    cycle,
+    key: '(whole store)',
+    kind: 'wrong',
+    expected: `the state after one write ${range} to #${ops.at(-1)?.seq ?? '—'}: a prefix of the history, never a mix`,
+    found: undefined,
+    foundText: `a mix; the nearest state, ${after}, differs in ${nearest.differ.length} key(s): ${shown.join(', ')}${nearest.differ.length > 3 ? ', …' : ''}`,
+  }];
 }
 
 interface Judgement {

@@ -20,6 +20,7 @@ async function run(config: ChildConfig): Promise<void> {
     initial,
     maxBatch: driver.maxBatch,
     canCompact: driver.canCompact,
+    ...(driver.flushOdds === undefined ? {} : { flushOdds: driver.flushOdds }),
   });
   let seq = config.firstSeq;
   for (;;) await store.run(steps.next().value, () => seq++, sendMessage);

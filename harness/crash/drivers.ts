@@ -1,17 +1,20 @@
 // The stages the crash runner can drive, behind one small interface: open the store in a
 // directory on the real file system, run a workload step the way the stage makes writes
-// durable (stage 03: apply, then save; stages 04 and 06: each put or delete is acknowledged
-// by its own promise), and read the whole content back after a crash.
+// durable (stage 03: apply, then save; stage 05: write, and now and then flush; stages 04,
+// 06 and 07: each put or delete is acknowledged by its own promise), and read the whole
+// content back after a crash.
 
 import { pathToFileURL } from 'node:url';
 import type { Stage03 } from '../../stages/03-persistence/contract.ts';
 import type { Stage04, SyncPolicy } from '../../stages/04-append-log/contract.ts';
+import type { Stage05 } from '../../stages/05-disk-index/contract.ts';
 import type { Stage06, SyncMode, WalStoreOptions } from '../../stages/06-wal/contract.ts';
 import type { Stage07, TxStore } from '../../stages/07-transactions/contract.ts';
 import type { KvStore } from '../../stages/02-ordered-map/contract.ts';
 import { nodeFileSystem } from '../../stages/file-system.ts';
 import { type TargetKind, targetFile } from '../target.ts';
 import type { ChildMessage, Op } from './protocol.ts';
+import type { Durability } from './tracker.ts';
 import type { Step } from './workload.ts';
 
 export type Report = (message: ChildMessage) => void;
@@ -32,10 +35,12 @@ export interface OpenOptions {
 
 export interface StageDriver {
   id: string;
-  /** 'per-op': each write is acknowledged by its promise. 'on-save': by the save() after it. */
-  durability: 'per-op' | 'on-save';
+  /** How a write is acknowledged (tracker.ts): by its promise, a save() or a flush() after it. */
+  durability: Durability;
   maxBatch: number;
   canCompact: boolean;
+  /** One step in this many is a flush (stage 05); none when undefined. */
+  flushOdds?: number;
   /** The --sync values the stage takes; none when it has no sync policy. */
   syncPolicies: readonly string[];
   /** The kill comes after at most this many acknowledgements (ack or saved messages). */
@@ -93,6 +98,47 @@ const stage03: StageDriver = {
   },
 };
 
+/**
+ * Stage 05: writes are made one after the other and awaited, and are durable only at a
+ * flush, which the workload draws now and then. A 32 KiB budget, so the store also flushes
+ * memtables and compacts (LSM), or spills pages (B+tree), on its own between them. After the
+ * kill the store must hold the state after one write at or after the last completed flush.
+ */
+const stage05: StageDriver = {
+  id: '05',
+  durability: 'on-flush',
+  maxBatch: 6,
+  canCompact: false,
+  flushOdds: 8,
+  syncPolicies: [],
+  maxAcksBeforeKill: 24,
+  async open({ dir, target }) {
+    const stage = await loadStage<Stage05>('05', target);
+    const store = await stage.openStore({ dir, fs: nodeFileSystem, memoryBudget: 32 * 1024 });
+    let last: number | undefined;
+    return {
+      async run(step, nextSeq, report) {
+        if (step.kind === 'flush') {
+          if (last === undefined) return; // nothing written yet this cycle
+          const through = last;
+          report({ type: 'save', through });
+          await store.flush();
+          report({ type: 'saved', through });
+          return;
+        }
+        if (step.kind !== 'writes') return;
+        for (const op of numbered(step, nextSeq)) {
+          report({ type: 'begin', ...op });
+          await (op.op === 'put' ? store.put(bytes(op.key), bytes(op.value!)) : store.delete(bytes(op.key)));
+          last = op.seq;
+        }
+      },
+      content: () => readAll(store),
+      close: () => store.close(),
+    };
+  },
+};
+
 /** Makes a step's writes and reports each one: begun, then acknowledged. */
 type WriteStep = (ops: readonly Op[], report: Report) => Promise<void>;
 
@@ -135,7 +181,7 @@ function perOpStore(store: KvStore & { close(): Promise<void> }, compact: () => 
         report({ type: 'compacted' });
         return;
       }
-      await writes(numbered(step, nextSeq), report);
+      if (step.kind === 'writes') await writes(numbered(step, nextSeq), report);
     },
     content: () => readAll(store),
     close: () => store.close(),
@@ -193,4 +239,4 @@ const stage07: StageDriver = {
   },
 };
 
-export const DRIVERS: Readonly<Record<string, StageDriver>> = { '03': stage03, '04': stage04, '06': stage06, '07': stage07 };
+export const DRIVERS: Readonly<Record<string, StageDriver>> = { '03': stage03, '04': stage04, '05': stage05, '06': stage06, '07': stage07 };

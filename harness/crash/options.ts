@@ -27,11 +27,13 @@ export const HELP = `npx tsx harness/crash.ts — kill -9 recovery checks
 
 Runs a seeded workload against a stage's store in a child process on the real file system,
 kills the child with SIGKILL at a seeded moment, reopens the store and checks that every
-acknowledged write is there and nothing else is; then again, on the same directory.
+acknowledged write is there and nothing else is; then again, on the same directory. Stage 05
+acknowledges writes by the flush() after them, and must come back as the state after one
+write at or after the last completed flush.
 
 options:
-  --stage NN          the stage to drive: 03, 04, 06 or 07 (default 04)
-  --engine E          stages 06 and 07: the reference's index, lsm (default) or btree
+  --stage NN          the stage to drive: 03, 04, 05, 06 or 07 (default 04)
+  --engine E          stages 05 to 07: the reference's index, lsm (default) or btree
   --target T          learner (your stages/NN-slug/index.ts, the default) or reference
   --cycles N          kill-and-recover cycles (default 20)
   --seed S            the run's seed (default: KATA_SEED, else a new one; printed)

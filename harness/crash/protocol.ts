@@ -22,9 +22,9 @@ export type ChildMessage =
   | ({ type: 'begin' } & Op)
   /** The operation's promise resolved: it must survive. */
   | ({ type: 'ack' } & Op)
-  /** Stage 03: save() was called; it covers every operation up to `through`. */
+  /** Stage 03: save() was called (stage 05: flush()); it covers every operation up to `through`. */
   | { type: 'save'; through: number }
-  /** Stage 03: that save() resolved, so every operation up to `through` must survive. */
+  /** Stage 03: that save() (stage 05: flush()) resolved, so every operation up to `through` must survive. */
   | { type: 'saved'; through: number }
   | { type: 'compact' }
   | { type: 'compacted' }

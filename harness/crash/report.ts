@@ -33,7 +33,7 @@ export function headerLines(options: CrashOptions, runDir: string, defaultSync: 
   const stage = findStage(options.stage)!;
   const sync = options.sync ?? (defaultSync ? "the store's default" : undefined);
   return [
-    `crash runner — stage ${stage.id}, ${stage.title}; target ${options.target}, workload ${options.workload}` +
+    `crash runner — stage ${stage.id}, ${stage.title}; target ${options.target}${options.engine === undefined ? '' : ` (${options.engine})`}, workload ${options.workload}` +
       `${sync === undefined ? '' : `, sync ${sync}`}, ${options.cycles} cycle(s)`,
     `seed ${options.seed} (--seed ${options.seed} replays this run)`,
     `directory ${runDir}`,
@@ -60,6 +60,15 @@ export function inFlightResult(ops: readonly TrackedOp[], observed: ReadonlyMap<
   return { text, landed: landed.length, missed: inFlight.length - landed.length };
 }
 
+/** Stage 05: every write since the last flush was in flight; how many of them the store kept, as a prefix. */
+export function unflushedText(ops: readonly TrackedOp[], kept: number | undefined): string {
+  const since = ops.filter((op) => op.state === 'in-flight');
+  if (since.length === 0) return 'nothing since the flush';
+  const range = since.length === 1 ? `#${since[0]!.seq}` : `#${since[0]!.seq}–#${since.at(-1)!.seq}`;
+  const held = kept === undefined ? 'no prefix' : kept === 0 ? 'none kept' : `kept through #${since[kept - 1]!.seq}`;
+  return `${since.length} unflushed ${range} → ${held}`;
+}
+
 /** Stage 03: the writes in flight are one save; it landed as a whole or not at all. */
 export function saveInFlightText(ops: readonly TrackedOp[], observed: ReadonlyMap<string, string>): string {
   const covered = ops.filter((op) => op.state === 'in-flight');
@@ -80,7 +89,7 @@ export function cycleLine(result: CycleResult): string {
 
 export function problemLine(problem: Problem): string {
   return `  cycle ${problem.cycle}  ${problem.kind === 'lost' ? 'LOST ' : 'WRONG'}  key ${JSON.stringify(problem.key)}\n` +
-    `      expected: ${problem.expected}\n      found:    ${showValue(problem.found)}`;
+    `      expected: ${problem.expected}\n      found:    ${problem.foundText ?? showValue(problem.found)}`;
 }
 
 /** Each cycle is one check: it passed, or it failed (a cycle never run, after an error, failed too). */

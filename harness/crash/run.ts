@@ -5,12 +5,12 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { checkCycle, type Problem } from './checker.ts';
+import { checkCycle, matchPrefix, type Problem, type TrackedOp } from './checker.ts';
 import { killPlan, runChild } from './child-process.ts';
 import { DRIVERS } from './drivers.ts';
 import { Ledger } from './ledger.ts';
 import type { CrashOptions } from './options.ts';
-import { type CrashSummary, type CycleResult, cycleLine, headerLines, inFlightResult, saveInFlightText } from './report.ts';
+import { type CrashSummary, type CycleResult, cycleLine, headerLines, inFlightResult, saveInFlightText, unflushedText } from './report.ts';
 import { CycleTracker } from './tracker.ts';
 import { findWorkload } from './workload.ts';
 
@@ -26,6 +26,13 @@ function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
 
 const message = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 const tail = (output: string) => (output.trim() === '' ? '' : `\n  its output ended with:\n${output.trimEnd().split('\n').slice(-15).map((l) => `    ${l}`).join('\n')}`);
+
+/** Stage 05: how many of the writes since the last flush the reopened store holds, as a prefix; undefined when it holds none. */
+function keptSinceFlush(before: ReadonlyMap<string, string>, ops: readonly TrackedOp[], observed: ReadonlyMap<string, string>): number | undefined {
+  const match = matchPrefix(before, ops, observed);
+  if (match.differ.length > 0) return undefined;
+  return match.applied - ops.filter((op) => op.state === 'acknowledged').length;
+}
 
 export async function runCrash(options: CrashOptions, print: (line: string) => void): Promise<CrashSummary> {
   const driver = DRIVERS[options.stage]!;
@@ -80,13 +87,20 @@ export async function runCrash(options: CrashOptions, print: (line: string) => v
       break;
     }
 
-    const problems = checkCycle(ledger.facts(cycle, ops, observed, workload.rule));
+    const problems = checkCycle({ ...ledger.facts(cycle, ops, observed, workload.rule), prefix: driver.durability === 'on-flush' });
     if (options.conservation && workload.invariant !== undefined) {
       for (const text of workload.invariant(observed)) problems.push({ cycle, key: '(all accounts)', kind: 'wrong', expected: text, found: undefined });
     }
-    const flight = inFlightResult(ops, observed, tracker.compacting, tracker.ready);
-    const inFlight = driver.durability === 'on-save' && tracker.saveInFlight() ? saveInFlightText(ops, observed) : flight.text;
-    const result: CycleResult = { ...base, inFlight, landed: flight.landed, missed: flight.missed, problems };
+    let flight = inFlightResult(ops, observed, tracker.compacting, tracker.ready);
+    if (driver.durability === 'on-flush') {
+      // Stage 05: the writes since the last flush land as a prefix, not one by one.
+      const unflushed = ops.filter((op) => op.state === 'in-flight').length;
+      const kept = keptSinceFlush(ledger.before, ops, observed);
+      flight = { text: unflushedText(ops, kept), landed: kept ?? 0, missed: unflushed - (kept ?? 0) };
+    } else if (driver.durability === 'on-save' && tracker.saveInFlight()) {
+      flight = { ...flight, text: saveInFlightText(ops, observed) };
+    }
+    const result: CycleResult = { ...base, inFlight: flight.text, landed: flight.landed, missed: flight.missed, problems };
     results.push(result);
     print(cycleLine(result));
     ledger.advance(ops, observed);

@@ -1,16 +1,22 @@
 // Follows one cycle from the parent's side: reads the child's messages and knows, at every
 // moment and after the kill, which writes were acknowledged, which were in flight, and which
-// (stage 03, no save asked for yet) existed only in the child's memory.
+// (stage 03, no save asked for yet) existed only in the child's memory. On stage 05 every
+// write after the last completed flush is in flight: the store may have made it durable on its own.
 
 import type { TrackedOp } from './checker.ts';
 import type { ChildMessage, Op } from './protocol.ts';
 
-export type Durability = 'per-op' | 'on-save';
+/**
+ * 'per-op': each write is acknowledged by its own promise (stages 04, 06, 07). 'on-save': by
+ * the save() after it, and writes no save covers must not appear (stage 03). 'on-flush': by the
+ * flush() after it, and writes since the last flush may or may not appear (stage 05).
+ */
+export type Durability = 'per-op' | 'on-save' | 'on-flush';
 
 export class CycleTracker {
   /** The store was open and the workload had started. */
   ready = false;
-  /** Acknowledgements so far: acks on stage 04, resolved saves on stage 03. */
+  /** Acknowledgements so far: acks on stage 04, resolved saves (flushes) on stages 03 and 05. */
   acks = 0;
   /** The child's own error, when it failed rather than being killed. */
   error: string | undefined;
@@ -74,6 +80,7 @@ export class CycleTracker {
   private state(seq: number): TrackedOp['state'] {
     if (this.durability === 'per-op') return this.acknowledged.has(seq) ? 'acknowledged' : 'in-flight';
     if (seq <= this.savedThrough) return 'acknowledged';
+    if (this.durability === 'on-flush') return 'in-flight';
     return seq <= this.savingThrough ? 'in-flight' : 'not-durable';
   }
 }

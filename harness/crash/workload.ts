@@ -1,6 +1,7 @@
 // Workloads: what the child writes in one cycle, as an endless list of steps drawn from the
 // cycle's own generator, so the seed and the cycle number fix it. `kv` (the default) puts and
-// deletes over a small key space; `bank` (bank.ts) moves money between accounts.
+// deletes over a small key space; `bank` (bank.ts) moves money between accounts. On a stage
+// whose writes are durable only at a flush (05), a workload also draws when to flush.
 
 import type { Rng } from '../sim-fs/rng.ts';
 import { bankWorkload } from './bank.ts';
@@ -15,9 +16,10 @@ export interface OpSpec {
 
 /**
  * A group of writes the stage makes durable together: issued concurrently on stage 04 (each
- * acknowledged by its own promise), applied then saved on stage 03. Or a compaction.
+ * acknowledged by its own promise), applied then saved on stage 03, made one after the other
+ * on stage 05. Or a compaction; or (stage 05) a flush, which makes every write before it durable.
  */
-export type Step = { kind: 'writes'; ops: OpSpec[] } | { kind: 'compact' };
+export type Step = { kind: 'writes'; ops: OpSpec[] } | { kind: 'compact' } | { kind: 'flush' };
 
 export interface StepContext {
   rng: Rng;
@@ -27,6 +29,8 @@ export interface StepContext {
   /** The most writes one step may hold (the stage's driver decides). */
   maxBatch: number;
   canCompact: boolean;
+  /** Stage 05, whose writes are durable only at a flush: one step in this many is a flush. */
+  flushOdds?: number;
 }
 
 export interface Workload {
@@ -59,13 +63,14 @@ export const kvWorkload: Workload = {
   name: 'kv',
   summary: 'puts (80%) and deletes (20%) over 40 keys, values of 10 B to 40 KB',
   rule: 'latest',
-  *steps({ rng, cycle, maxBatch, canCompact }) {
+  *steps({ rng, cycle, maxBatch, canCompact, flushOdds }) {
     let n = 0;
     for (;;) {
       if (canCompact && rng.int(40) === 0) {
         yield { kind: 'compact' };
         continue;
       }
+      if (flushOdds !== undefined && rng.int(flushOdds) === 0) yield { kind: 'flush' };
       const ops: OpSpec[] = [];
       const size = 1 + rng.int(maxBatch);
       for (let i = 0; i < size; i++) {

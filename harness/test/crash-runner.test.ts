@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { UsageError } from '../cli/args.ts';
 import { bankProblems, conservationProblems, LEDGER_PREFIX, ledgerProblems } from '../crash/bank.ts';
-import { type CycleFacts, checkCycle, type TrackedOp } from '../crash/checker.ts';
+import { type CycleFacts, checkCycle, matchPrefix, type TrackedOp } from '../crash/checker.ts';
 import { killPlan } from '../crash/child-process.ts';
 import { type CrashOptions, parseCrashArgs, replayCommand } from '../crash/options.ts';
 import { buildMutant } from '../mutants/run-mutants.ts';
@@ -101,6 +101,39 @@ describe('the checker, latest acknowledged value per key', () => {
   });
 });
 
+describe('the checker, a prefix of the history (stage 05: durable at a flush)', () => {
+  // #1 and #2 flushed; #3 to #5 written since, in flight: any prefix of them may come back.
+  const ops = [put(1, 'a', 'a1'), put(2, 'b', 'b1'), put(3, 'a', 'a2', 'in-flight'), del(4, 'b', 'in-flight'), put(5, 'c', 'c1', 'in-flight')];
+  const prefix = true;
+
+  test('the state after the flush, or after any write since, passes', () => {
+    const states: Record<string, string>[] = [{ a: 'a1', b: 'b1' }, { a: 'a2', b: 'b1' }, { a: 'a2' }, { a: 'a2', c: 'c1' }];
+    for (const observed of states) {
+      expect(check(ops, observed, { prefix })).toEqual([]);
+    }
+  });
+
+  test('a mix — a later write kept, an earlier one lost — is wrong, though every key passes alone', () => {
+    const observed = { a: 'a1', b: 'b1', c: 'c1' }; // #5 landed, #3 and #4 did not
+    expect(check(ops, observed)).toEqual([]);
+    const [problem, ...rest] = check(ops, observed, { prefix });
+    expect(rest).toEqual([]);
+    expect(problem).toMatchObject({ key: '(whole store)', kind: 'wrong' });
+    expect(problem!.expected).toBe('the state after one write from #2 (the last flushed) to #5: a prefix of the history, never a mix');
+    expect(problem!.foundText).toMatch(/^a mix; the nearest state, after #2, differs in 1 key\(s\): c holds "c1"/);
+  });
+
+  test('a lost flushed write is reported per key, as before', () => {
+    expect(check(ops, { a: 'a2' }, { prefix: true, before: new Map() })).toEqual([]);
+    expect(check(ops, {}, { prefix })).toMatchObject([{ key: 'a', kind: 'lost' }]);
+  });
+
+  test('matchPrefix names how many writes the store holds', () => {
+    expect(matchPrefix(new Map(), ops, new Map([['a', 'a2']]))).toEqual({ applied: 4, differ: [] });
+    expect(matchPrefix(new Map(), ops, new Map([['a', 'a1'], ['b', 'b1']]))).toEqual({ applied: 2, differ: [] });
+  });
+});
+
 describe('the checker, any acknowledged value (the bank before transactions)', () => {
   const rule = 'any-acknowledged' as const;
 
@@ -162,6 +195,36 @@ describe('the tracker', () => {
     tracker.take({ type: 'save', through: 2 });
     expect(tracker.result().map((op) => op.state)).toEqual(['acknowledged', 'in-flight', 'not-durable']);
     expect(tracker.saveInFlight()).toBe(true);
+  });
+});
+
+describe('stage 05', () => {
+  test('the tracker: writes since the last completed flush are in flight, never "not durable"', () => {
+    const tracker = new CycleTracker('on-flush');
+    for (const seq of [1, 2, 3]) tracker.take({ type: 'begin', seq, op: 'put', key: 'k', value: String(seq) });
+    tracker.take({ type: 'save', through: 2 });
+    tracker.take({ type: 'saved', through: 2 });
+    expect(tracker.result().map((op) => op.state)).toEqual(['acknowledged', 'acknowledged', 'in-flight']);
+    expect(tracker.acks).toBe(1);
+  });
+
+  test('workloads draw flushes only for a stage that has them, from the seed', () => {
+    for (const name of ['kv', 'bank']) {
+      const steps = (flushOdds?: number) => {
+        const generator = WORKLOADS[name]!.steps({ rng: cycleRng(7, 1, 'workload'), cycle: 1, initial: new Map(), maxBatch: 6, canCompact: false, ...(flushOdds === undefined ? {} : { flushOdds }) });
+        return Array.from({ length: 60 }, () => generator.next().value);
+      };
+      expect(steps().some((step) => step.kind === 'flush')).toBe(false);
+      expect(steps(4).filter((step) => step.kind === 'flush').length).toBeGreaterThan(5);
+      expect(steps(4)).toEqual(steps(4));
+    }
+  });
+
+  test('--stage 05 takes --engine; the replay keeps it', () => {
+    const options = parseCrashArgs(['--stage', '05', '--engine', 'btree', '--target', 'reference', '--seed', '3']) as CrashOptions;
+    expect(options).toMatchObject({ stage: '05', engine: 'btree' });
+    expect(parseCrashArgs(replayCommand(options).split(' ').slice(3))).toEqual(options);
+    expect(() => parseCrashArgs(['--stage', '05', '--sync', 'always'])).toThrow(/has no sync policy/);
   });
 });
 
@@ -250,3 +313,19 @@ test('the bank workload catches a recovery that drops the last commit (the ledge
     rmSync(parent, { recursive: true, force: true });
   }
 }, 90_000);
+
+test.each(['lsm', 'btree'] as const)('3 kill -9 cycles against the stage 05 reference (%s) keep a prefix from the last flush on', async (engine) => {
+  const parent = mkdtempSync(path.join(tmpdir(), 'dbkata-crash-test-'));
+  const saved = process.env.KATA_ENGINE;
+  try {
+    const options: CrashOptions = { stage: '05', target: 'reference', engine, cycles: 3, seed: 11, dir: parent, workload: 'kv', conservation: false };
+    const summary = await runCrash(options, () => {});
+    expect(summary.results.map((r) => r.error)).toEqual([undefined, undefined, undefined]);
+    expect(summary.results.flatMap((r) => r.problems)).toEqual([]);
+    expect(summary.results.reduce((sum, r) => sum + r.acknowledged, 0)).toBeGreaterThan(0);
+  } finally {
+    if (saved === undefined) delete process.env.KATA_ENGINE;
+    else process.env.KATA_ENGINE = saved;
+    rmSync(parent, { recursive: true, force: true });
+  }
+}, 20_000);

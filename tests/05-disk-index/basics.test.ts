@@ -81,7 +81,7 @@ rule('05-E04', 'values of 100 KiB and 1 MiB survive a reopen', 'Contract', async
   expectSame(text(await reopened.get(b('small'))), 's', 'a small value beside them');
 });
 
-rule('05-E05', 'deletes and overwrites stick across flushes, compactions and reopens', 'Contract', async (stage) => {
+rule('05-E05', 'deletes and overwrites stick across flushes, compactions or page merges, and reopens', 'Contract', async (stage) => {
   const fs = simDisk();
   const store = await open(stage, fs, { memoryBudget: 32 * KiB });
   const model = new Map<string, string>();
@@ -118,7 +118,7 @@ rule('05-E06', 'stats lists the files in the directory with their sizes', 'Stats
   expectTrue(typeof stats.memoryBytes === 'number' && stats.memoryBytes > 0, 'stats().memoryBytes is a positive number');
 });
 
-rule('05-E07', 'a delete shadows an older value deep in the tree, through every compaction', 'Contract', async (stage) => {
+rule('05-E07', 'a delete hides a value written long before it, through every compaction or page merge', 'Contract', async (stage) => {
   const fs = simDisk();
   const store = await open(stage, fs, { memoryBudget: 16 * KiB, paranoid: false });
   const keyAt = (i: number) => `deep:${String((i * 7919) % 6000).padStart(5, '0')}`;

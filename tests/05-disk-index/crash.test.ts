@@ -1,5 +1,5 @@
 // Stage 05 fault injection: a power cut at every step of a workload that flushes (and, with
-// a small budget, compacts), clean and torn; EIO at every step. After each, the reopened
+// a small budget, compacts tables or spills pages), clean and torn; EIO at every step. After each, the reopened
 // store holds one state of its history, at or after the last completed flush.
 
 import { Mismatch, rethrowStub } from '../../harness/assert.ts';
@@ -8,7 +8,7 @@ import type { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
 import type { DiskStore, Stage05 } from '../../stages/05-disk-index/contract.ts';
 import { b, contents, describeContents, History, KiB, keyOf, open, rule, simDisk } from './setup.ts';
 
-/** 220 writes with a 16 KiB budget (so the store flushes and compacts on its own), a flush midway, then close. */
+/** 220 writes with a 16 KiB budget (so the store flushes and compacts, or spills pages, on its own), a flush midway, then close. */
 async function workload(store: DiskStore, history: History): Promise<void> {
   for (let i = 0; i < 220; i++) {
     const key = keyOf(i, 90);
@@ -45,7 +45,7 @@ async function expectSomePrefix(stage: Stage05, fs: SimFileSystem, history: Hist
   }
 }
 
-rule('05-C01', 'a power cut at any step of flushing and compacting leaves a state at or after the last flush', 'Durability', async (stage) => {
+rule('05-C01', 'a power cut at any step of flushes, compactions or page spills leaves a state at or after the last flush', 'Durability', async (stage) => {
   let history = new History();
   await atEveryStep(
     async (fs) => {

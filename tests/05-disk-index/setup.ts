@@ -5,7 +5,7 @@ import type { KvStore } from '../../stages/02-ordered-map/contract.ts';
 import type { DiskStore, DiskStoreOptions, Stage05 } from '../../stages/05-disk-index/contract.ts';
 import { showBytes } from '../../harness/display.ts';
 import { defineStage } from '../../harness/kata.ts';
-import { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
+import { type CrashMode, SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
 import { b, DIR, KiB, overwrite, simDisk, text } from '../../harness/suite-helpers.ts';
 
 export const { rule, property, load } = defineStage<Stage05>('05', ['openStore']);
@@ -14,6 +14,19 @@ export { b, DIR, KiB, overwrite, simDisk, text };
 /** Opens with the structure checks on (paranoid) unless told otherwise. */
 export function open(stage: Stage05, fs: SimFileSystem, options: Partial<DiskStoreOptions> = {}): Promise<DiskStore> {
   return stage.openStore({ dir: DIR, fs, paranoid: true, ...options });
+}
+
+/**
+ * A power cut while the store may still be working in the background (a flush or compaction
+ * it started on its own): the power goes out first, its pending work runs into the dark, then
+ * the machine reboots keeping what `mode` says. Rebooting at once would let that work carry on
+ * on the rebooted disk, writing where no process is left to write.
+ */
+export async function powerCut(fs: SimFileSystem, mode: CrashMode): Promise<void> {
+  fs.cutPower();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+  fs.recover(mode);
 }
 
 /** The whole content as "key"="value" strings in the REPL's byte notation. */
