@@ -2,6 +2,10 @@
 // reference adapter (KATA_TARGET=reference). Tests reach code only through here, so they
 // cannot depend on anyone's internals. KATA_REFERENCE_ROOT points the reference at another
 // copy of reference/, which is how the mutant runner tests patched engines.
+//
+// Both are read once, when this module loads, before any code under test does: learner code
+// that sets process.env.KATA_TARGET=reference afterwards changes nothing. (A stage that builds
+// on an earlier one will get its base chosen here as well: the learner's or the reference's.)
 
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,7 +13,7 @@ import { ROOT, findStage, stagePaths } from './stages.ts';
 
 export type TargetKind = 'learner' | 'reference';
 
-export function targetKind(): TargetKind {
+function readTargetKind(): TargetKind {
   const value = process.env.KATA_TARGET ?? 'learner';
   if (value !== 'learner' && value !== 'reference') {
     throw new Error(`KATA_TARGET must be "learner" or "reference", got "${value}"`);
@@ -17,13 +21,22 @@ export function targetKind(): TargetKind {
   return value;
 }
 
+/** What this process tests, as its environment said when it started. */
+const SETTINGS = Object.freeze({
+  target: readTargetKind(),
+  referenceRoot: process.env.KATA_REFERENCE_ROOT ?? path.join(ROOT, 'reference'),
+});
+
+export function targetKind(): TargetKind {
+  return SETTINGS.target;
+}
+
 /** The file a stage's tests load, relative to the repository root when it lies inside it. */
 export function targetFile(stageId: string, kind: TargetKind = targetKind()): string {
   const stage = findStage(stageId);
   if (stage === undefined) throw new Error(`unknown stage ${stageId}`);
   if (kind === 'learner') return path.join(ROOT, stagePaths(stage).starter);
-  const referenceRoot = process.env.KATA_REFERENCE_ROOT ?? path.join(ROOT, 'reference');
-  return path.join(referenceRoot, 'stages', `${stage.id}.ts`);
+  return path.join(SETTINGS.referenceRoot, 'stages', `${stage.id}.ts`);
 }
 
 const cache = new Map<string, Promise<unknown>>();

@@ -38,12 +38,10 @@ describe('parseArgs', () => {
 
 describe('seeds', () => {
   test('a test seed depends on the run seed and the test id, and nothing else', () => {
-    process.env.KATA_SEED = '42';
-    const a = testSeed('02-P01');
-    expect(testSeed('02-P01')).toBe(a);
-    expect(testSeed('02-P02')).not.toBe(a);
-    process.env.KATA_SEED = '43';
-    expect(testSeed('02-P01')).not.toBe(a);
+    const a = testSeed('02-P01', 42);
+    expect(testSeed('02-P01', 42)).toBe(a);
+    expect(testSeed('02-P02', 42)).not.toBe(a);
+    expect(testSeed('02-P01', 43)).not.toBe(a);
   });
 });
 
