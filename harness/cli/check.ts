@@ -16,6 +16,12 @@ import { runVitest } from '../runner/vitest-process.ts';
 import { type Engine, ENGINES, READY_STAGES, ROOT, type StageInfo } from '../stages.ts';
 import { parseArgs, runMain, seedFlag } from './args.ts';
 
+const HELP = `npm run check [-- --seed N]
+
+The project's own proof: type-check, lint, the harness's tests, the reference passes every
+stage, every untouched starter fails every test, every mutant is killed, kill -9 runs.
+--seed N seeds the random tests (default 1). The last line is \`N passed, N failed\`.`;
+
 interface Tally {
   passed: number;
   failed: number;
@@ -33,7 +39,11 @@ function record(step: string, passed: number, failed: number, problems: string[]
 }
 
 async function main(): Promise<number> {
-  const { flags } = parseArgs(process.argv.slice(2), ['seed']);
+  const { flags } = parseArgs(process.argv.slice(2), { usage: 'npm run check [-- --seed N]', values: ['seed'], switches: [] });
+  if (flags.has('help')) {
+    console.log(HELP);
+    return 0;
+  }
   const seed = seedFlag(flags, () => 1, false);
   const started = performance.now();
   console.log(`npm run check — seed ${seed}\n`);

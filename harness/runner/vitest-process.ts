@@ -75,7 +75,7 @@ export async function runVitest(options: VitestOptions): Promise<VitestRun> {
   if (!options.showConsole) env.KATA_QUIET = '1';
   Object.assign(env, options.env);
   try {
-    const end = await runChild(args, root, env, key, marker, options.timeoutSeconds);
+    const end = await runChild(args, root, env, key, marker, options.timeoutSeconds, !options.showConsole);
     const { events, forged } = verifiedEvents(key, existsSync(results) ? readFileSync(results, 'utf8') : '');
     const run: VitestRun = { ended: [], running: [], loadErrors: [], forged };
     for (const e of events) {
@@ -118,10 +118,11 @@ interface ChildEnd {
   stderr: string;
 }
 
-function runChild(args: string[], root: string, env: NodeJS.ProcessEnv, key: string, marker: string, timeoutSeconds: number): Promise<ChildEnd> {
+function runChild(args: string[], root: string, env: NodeJS.ProcessEnv, key: string, marker: string, timeoutSeconds: number, quiet: boolean): Promise<ChildEnd> {
   return new Promise((resolve, reject) => {
     // detached: vitest leads a process group of its own, which killRun ends as a whole.
-    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['pipe', 'inherit', 'pipe'], detached: true });
+    // stdout is the learner's console (forwarded by the reporter) or nothing: it is never read.
+    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['pipe', quiet ? 'ignore' : 'inherit', 'pipe'], detached: true });
     child.stdin.on('error', () => undefined); // vitest gone before reading its key: its exit says why
     child.stdin.end(`${key}\n`);
     let stderr = '';

@@ -24,15 +24,32 @@ describe('findStage', () => {
 });
 
 describe('parseArgs', () => {
+  const COMMAND = { usage: 'npm run x -- [--only ID] [--seed N] [--reference]', values: ['only', 'seed'], switches: ['reference'] };
   test('reads words, boolean flags and flags with values in both spellings', () => {
-    const { words, flags } = parseArgs(['stage', '02', '--reference', '--only', '02-E01', '--seed=7'], ['only', 'seed']);
+    const { words, flags } = parseArgs(['stage', '02', '--reference', '--only', '02-E01', '--seed=7'], { ...COMMAND, words: true });
     expect(words).toEqual(['stage', '02']);
     expect(flags.get('reference')).toBe(true);
     expect(flags.get('only')).toBe('02-E01');
     expect(flags.get('seed')).toBe('7');
   });
   test('a flag that needs a value and has none is a usage error', () => {
-    expect(() => parseArgs(['--only'], ['only'])).toThrow(UsageError);
+    expect(() => parseArgs(['--only'], COMMAND)).toThrow(UsageError);
+  });
+  test.each([
+    [['--bogus'], /unknown flag --bogus/],
+    [['-x'], /unknown option -x/],
+    [['--reference=yes'], /--reference takes no value/],
+    [['stage'], /unexpected argument "stage"/],
+  ])('%j is refused, with the usage line', (argv, message) => {
+    let error: unknown;
+    try {
+      parseArgs(argv, COMMAND);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error, `parseArgs(${JSON.stringify(argv)}) should throw a UsageError`).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toMatch(message);
+    expect((error as UsageError).usage).toBe(COMMAND.usage);
   });
 });
 
