@@ -1,5 +1,7 @@
 // Unit tests of the harness: stage lookup, argument parsing, seeds, display and assertions.
 
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseArgs, UsageError } from '../cli/args.ts';
 import { expectErrorCode, expectSame, Mismatch } from '../assert.ts';
@@ -85,5 +87,9 @@ describe('cleanMessage', () => {
   });
   test('a stub failure is one line', () => {
     expect(cleanMessage('NotImplementedError: not implemented yet — start with x\n    at y')).toBe('NotImplementedError: not implemented yet — start with x');
+  });
+  test('a temporary directory made by a test becomes <tmp>, so two runs read the same', () => {
+    const made = path.join(tmpdir(), 'kata-08-r01-Xa9ZqT');
+    expect(cleanMessage(`Error: LOCK held in ${made}/db (pid 1)`)).toBe('Error: LOCK held in <tmp>/db (pid 1)');
   });
 });
