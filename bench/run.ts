@@ -60,7 +60,7 @@ Example: npm run bench -- --peers --json bench.json
 `;
 
 function fail(message: string): never {
-  process.stderr.write(`bench: ${message}\n(npm run bench -- --help lists the options)\n`);
+  process.stderr.write(`bench: ${message}\nusage: npm run bench -- [--peers] [--engines A,B] [--keys N] [--seed N] [--durable] [--group N] [--clients N,N] [--json FILE] (--help lists them)\n`);
   process.exit(2);
 }
 

@@ -20,6 +20,9 @@ export interface PropertyOptions<V> {
   timeout?: number;
 }
 
+/** A replay (--only ID with KATA_PATH), read when the suite loads, before the code under test could change it. */
+const REPLAY = Object.freeze({ only: process.env.KATA_ONLY, path: process.env.KATA_PATH });
+
 export function defineStage<T>(stageId: string, functions: readonly string[]) {
   const stage = findStage(stageId);
   if (stage === undefined) throw new Error(`unknown stage ${stageId}`);
@@ -65,7 +68,7 @@ export function defineStage<T>(stageId: string, functions: readonly string[]) {
       const target = await load();
       const seed = testSeed(id);
       // A replay path belongs to one test: it applies only when that test alone is run (--only).
-      const path = process.env.KATA_ONLY === id ? process.env.KATA_PATH : undefined;
+      const path = REPLAY.only === id ? REPLAY.path : undefined;
       const details = await fc.check(
         fc.asyncProperty(arbitrary, async (value) => {
           await body(target, value);

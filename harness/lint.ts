@@ -1,10 +1,13 @@
 // The project's own lint: rules that keep the course honest, which a generic linter does not
-// know. Tests may see only contracts; the reference stands alone; every file says what it is
-// for; every test id is unique and belongs to its stage; every ready stage has all its parts.
+// know. Tests may see only contracts; learner code imports only stages/ (the rule the grade
+// enforces, grade/imports.ts); the reference stands alone; every file says what it is for;
+// every test id is unique and belongs to its stage; every ready stage has all its parts. In a
+// learner's starter repository, which has no reference/, the reference's parts are not asked for.
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
+import { describeRefusal, stageRefusals } from './grade/imports.ts';
 import { READY_STAGES, ROOT, stageFolder, stagePaths } from './stages.ts';
 import { ANY_TEST_CALL, TEST_ID_CALL } from './test-ids.ts';
 
@@ -79,9 +82,13 @@ export function lint(): Problem[] {
       }
     }
   }
+  const hasReference = existsSync(path.join(ROOT, 'reference'));
   for (const stage of READY_STAGES) {
     const paths = stagePaths(stage);
-    const needed = [paths.spec, `stages/${stageFolder(stage)}/contract.ts`, paths.starter, paths.reference, `docs/${stageFolder(stage)}.md`];
+    for (const refusal of stageRefusals(stage)) {
+      problems.push({ file: refusal.file, line: refusal.line, rule: 'learner-imports', message: describeRefusal(refusal).replace(/^[^ ]+ /, '') });
+    }
+    const needed = [paths.spec, `stages/${stageFolder(stage)}/contract.ts`, paths.starter, ...(hasReference ? [paths.reference] : []), `docs/${stageFolder(stage)}.md`];
     for (const file of needed) {
       if (!existsSync(path.join(ROOT, file))) problems.push({ file, line: 0, rule: 'stage-parts', message: `stage ${stage.id} is marked ready but this file is missing` });
     }

@@ -3,6 +3,9 @@
 // cannot depend on anyone's internals. KATA_REFERENCE_ROOT points the reference at another
 // copy of reference/, which is how the mutant runner tests patched engines.
 //
+// They are read once, when this module loads, before any code under test does: learner code
+// that sets process.env.KATA_TARGET=reference afterwards changes nothing.
+//
 // A stage that builds on an earlier one (stages.ts: `base`) gets that stage injected: each
 // function of the learner's `stage` is called with the base's `stage` object as one more,
 // last, argument — the learner's own earlier stage (itself given its base), or with
@@ -10,6 +13,7 @@
 // can start at any stage and never imports the reference. The reference's adapters are whole
 // engines and take no base.
 
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT, findStage, stagePaths } from './stages.ts';
@@ -18,7 +22,7 @@ export type TargetKind = 'learner' | 'reference';
 /** Whose earlier stage a learner's stage is built on. */
 export type BaseKind = 'learner' | 'reference';
 
-export function targetKind(): TargetKind {
+function readTargetKind(): TargetKind {
   const value = process.env.KATA_TARGET ?? 'learner';
   if (value !== 'learner' && value !== 'reference') {
     throw new Error(`KATA_TARGET must be "learner" or "reference", got "${value}"`);
@@ -26,7 +30,22 @@ export function targetKind(): TargetKind {
   return value;
 }
 
+/** What this process tests, as its environment said when it started. */
+const SETTINGS = Object.freeze({
+  target: readTargetKind(),
+  referenceRoot: process.env.KATA_REFERENCE_ROOT ?? path.join(ROOT, 'reference'),
+  base: readBaseKind(),
+});
+
+export function targetKind(): TargetKind {
+  return SETTINGS.target;
+}
+
 export function baseKind(): BaseKind {
+  return SETTINGS.base;
+}
+
+function readBaseKind(): BaseKind {
   const value = process.env.KATA_BASE || 'learner';
   if (value !== 'learner' && value !== 'reference') {
     throw new Error(`KATA_BASE must be "learner" or "reference", got "${value}"`);
@@ -39,8 +58,7 @@ export function targetFile(stageId: string, kind: TargetKind = targetKind()): st
   const stage = findStage(stageId);
   if (stage === undefined) throw new Error(`unknown stage ${stageId}`);
   if (kind === 'learner') return path.join(ROOT, stagePaths(stage).starter);
-  const referenceRoot = process.env.KATA_REFERENCE_ROOT ?? path.join(ROOT, 'reference');
-  return path.join(referenceRoot, 'stages', `${stage.id}.ts`);
+  return path.join(SETTINGS.referenceRoot, 'stages', `${stage.id}.ts`);
 }
 
 const cache = new Map<string, Promise<Record<string, unknown>>>();
@@ -85,6 +103,13 @@ async function importStage(file: string, functions: readonly string[]): Promise<
 /** The base stage's `stage` object, whose stubs say how to start without it. */
 async function loadBase(baseId: string, forStage: string): Promise<Record<string, unknown>> {
   const kind = baseKind();
+  if (kind === 'reference' && !existsSync(targetFile(baseId, 'reference'))) {
+    throw new Error(
+      `--base reference: stage ${forStage} would run on the reference's stage ${baseId}, but this repository has no reference/ ` +
+        `(a learner's starter repository). Run on your own stage ${baseId} (drop --base), or ask your instructor for the reference ` +
+        `base: a copy of reference/ at the repository's root, or anywhere with KATA_REFERENCE_ROOT=/path/to/reference (docs/instructors.md).`,
+    );
+  }
   const base = await loadAs(baseId, BASE_FUNCTIONS[baseId] ?? [], kind);
   if (kind === 'reference') return base;
   const wrapped: Record<string, unknown> = { ...base };

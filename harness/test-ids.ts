@@ -16,8 +16,9 @@ export interface DeclaredTest {
   file: string;
 }
 
-export function testFiles(stage: StageInfo): string[] {
-  const dir = path.join(ROOT, stagePaths(stage).tests);
+/** The stage's test files in the course tree at `root` (a pristine copy when grading). */
+export function testFiles(stage: StageInfo, root = ROOT): string[] {
+  const dir = path.join(root, stagePaths(stage).tests);
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((name) => name.endsWith('.test.ts'))
@@ -25,8 +26,8 @@ export function testFiles(stage: StageInfo): string[] {
     .map((name) => path.join(dir, name));
 }
 
-export function declaredTests(stage: StageInfo): DeclaredTest[] {
-  return testFiles(stage).flatMap((file) =>
+export function declaredTests(stage: StageInfo, root = ROOT): DeclaredTest[] {
+  return testFiles(stage, root).flatMap((file) =>
     [...readFileSync(file, 'utf8').matchAll(TEST_ID_CALL)].map((match) => ({ id: match[1]!, file })),
   );
 }

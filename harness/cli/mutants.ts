@@ -5,14 +5,16 @@ import { MUTANTS } from '../mutants/catalogue.ts';
 import { findStage } from '../stages.ts';
 import { parseArgs, runMain, seedFlag, UsageError } from './args.ts';
 
-const HELP = `npm run mutants [-- --stage NN] [--only ID,ID…] [--seed N]
+const USAGE = 'npm run mutants [-- --stage NN] [--only ID,ID…] [--seed N]';
+
+const HELP = `${USAGE}
 
 Applies each classic bug in harness/mutants/catalogue.ts to a copy of reference/ and runs
 its stage's suite. Every mutant must be killed (some test must fail). Seed defaults to 1.
 --only runs just the mutants named (their ids are the first column of the table).`;
 
 async function main(): Promise<number> {
-  const { flags } = parseArgs(process.argv.slice(2), ['stage', 'seed', 'only']);
+  const { flags } = parseArgs(process.argv.slice(2), { usage: USAGE, values: ['stage', 'seed', 'only'], switches: [] });
   if (flags.has('help')) {
     console.log(HELP);
     return 0;

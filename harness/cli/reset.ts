@@ -19,16 +19,12 @@ options:
 stages:
 ${describeStages()}`;
 
-const FLAGS = new Set(['yes', 'help']);
-
 async function main(): Promise<number> {
-  const { words, flags } = parseArgs(process.argv.slice(2), []);
+  const { words, flags } = parseArgs(process.argv.slice(2), { usage: 'npm run reset -- NN [--yes]', values: [], switches: ['yes'], words: true });
   if (flags.has('help')) {
     console.log(HELP);
     return 0;
   }
-  const unknown = [...flags.keys()].filter((flag) => !FLAGS.has(flag));
-  if (unknown.length > 0) throw new UsageError(`unknown option ${unknown.map((f) => `--${f}`).join(', ')} (npm run reset -- --help)`);
   const names = words[0] === 'stage' ? words.slice(1) : words;
   if (names.length !== 1) throw new UsageError('name one stage: npm run reset -- 03 (npm run reset -- --help)');
   const stage = findStage(names[0]!);

@@ -6,6 +6,8 @@ import { stageReport, tableReport } from '../runner/report.ts';
 import { type Engine, ENGINES, READY_STAGES, type StageInfo, STAGES, describeStages, findStage } from '../stages.ts';
 import { parseArgs, runMain, seedFlag, UsageError } from './args.ts';
 
+const USAGE = 'npm test -- [stage NN] [--previous] [--only ID] [--reference] [--engine E] [--seed N]';
+
 const HELP = `npm test -- [stage] NN [options]     run a stage's suite against your code
 
   npm test                        every stage, as a table
@@ -32,7 +34,7 @@ stages:
 ${describeStages()}`;
 
 async function main(): Promise<number> {
-  const { words, flags } = parseArgs(process.argv.slice(2), ['only', 'seed', 'engine', 'base']);
+  const { words, flags } = parseArgs(process.argv.slice(2), { usage: USAGE, values: ['only', 'seed', 'engine', 'base'], switches: ['reference', 'previous'], words: true });
   if (flags.has('help')) {
     console.log(HELP);
     return 0;

@@ -64,16 +64,12 @@ See docs/crash-runner.md.`;
 
 const VALUE_FLAGS = ['stage', 'target', 'cycles', 'seed', 'dir', 'sync', 'workload', 'engine'];
 const SWITCHES = ['help', 'conservation'];
+const USAGE = 'npx tsx harness/crash.ts [--stage NN] [--engine E] [--target T] [--cycles N] [--seed S] [--dir PATH] [--sync MODE] [--workload kv|bank] [--conservation]';
 
 /** The options, or 'help'. Throws UsageError on a bad flag. */
 export function parseCrashArgs(argv: readonly string[]): CrashOptions | 'help' {
-  const { words, flags } = parseArgs(argv, VALUE_FLAGS);
+  const { flags } = parseArgs(argv, { usage: USAGE, values: VALUE_FLAGS, switches: SWITCHES });
   if (flags.has('help')) return 'help';
-  if (words.length > 0) throw new UsageError(`unexpected argument "${words[0]}" (see --help)`);
-  for (const [name, value] of flags) {
-    if (!VALUE_FLAGS.includes(name) && !SWITCHES.includes(name)) throw new UsageError(`unknown flag --${name} (see --help)`);
-    if (SWITCHES.includes(name) && value !== true) throw new UsageError(`--${name} takes no value`);
-  }
   const text = (name: string) => flags.get(name) as string | undefined;
 
   const stage = findStage(text('stage') ?? '04');

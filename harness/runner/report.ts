@@ -22,6 +22,10 @@ function heading(stage: StageInfo, target: TargetKind): string {
 export function stageReport(outcome: StageOutcome, target: TargetKind): string {
   const { stage, tests, loadErrors } = outcome;
   const out: string[] = [heading(stage, target)];
+  if (outcome.refused) {
+    out.push(`  ✗ refused before any test ran, so all ${tests.length} tests count as failed:`, ...outcome.refused.map((r) => indent(r, '    ')));
+    return out.join('\n');
+  }
   for (const error of loadErrors) out.push(`  ✗ could not load a test file:\n${indent(error, '      ')}`);
   if (isRedStart(outcome)) {
     // A stub of the earlier stage this one runs on (harness/target.ts) says so, and how to start without it.
@@ -68,7 +72,9 @@ export function tableReport(outcomes: readonly StageOutcome[], target: TargetKin
   const out = [`target: ${target}`, line(header), ...rows.map(line)];
   for (const outcome of outcomes) {
     const first = outcome.tests.find((t) => t.status === 'failed' && !isStub(t));
-    if (outcome.loadErrors.length > 0) {
+    if (outcome.refused) {
+      out.push('', `stage ${outcome.stage.id}: refused before any test ran`, ...outcome.refused.map((r) => indent(r, '  ')));
+    } else if (outcome.loadErrors.length > 0) {
       out.push('', `stage ${outcome.stage.id}: could not load a test file`, indent(outcome.loadErrors[0]!, '  '));
     } else if (first) {
       out.push('', `stage ${outcome.stage.id}, first failure: ✗ ${first.id} ${first.title}`, indent(first.message, '  '));

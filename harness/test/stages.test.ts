@@ -1,5 +1,7 @@
 // Unit tests of the harness: stage lookup, argument parsing, seeds, display and assertions.
 
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseArgs, UsageError } from '../cli/args.ts';
 import { expectErrorCode, expectSame, Mismatch } from '../assert.ts';
@@ -24,26 +26,41 @@ describe('findStage', () => {
 });
 
 describe('parseArgs', () => {
+  const COMMAND = { usage: 'npm run x -- [--only ID] [--seed N] [--reference]', values: ['only', 'seed'], switches: ['reference'] };
   test('reads words, boolean flags and flags with values in both spellings', () => {
-    const { words, flags } = parseArgs(['stage', '02', '--reference', '--only', '02-E01', '--seed=7'], ['only', 'seed']);
+    const { words, flags } = parseArgs(['stage', '02', '--reference', '--only', '02-E01', '--seed=7'], { ...COMMAND, words: true });
     expect(words).toEqual(['stage', '02']);
     expect(flags.get('reference')).toBe(true);
     expect(flags.get('only')).toBe('02-E01');
     expect(flags.get('seed')).toBe('7');
   });
   test('a flag that needs a value and has none is a usage error', () => {
-    expect(() => parseArgs(['--only'], ['only'])).toThrow(UsageError);
+    expect(() => parseArgs(['--only'], COMMAND)).toThrow(UsageError);
+  });
+  test.each([
+    [['--bogus'], /unknown flag --bogus/],
+    [['-x'], /unknown option -x/],
+    [['--reference=yes'], /--reference takes no value/],
+    [['stage'], /unexpected argument "stage"/],
+  ])('%j is refused, with the usage line', (argv, message) => {
+    let error: unknown;
+    try {
+      parseArgs(argv, COMMAND);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error, `parseArgs(${JSON.stringify(argv)}) should throw a UsageError`).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toMatch(message);
+    expect((error as UsageError).usage).toBe(COMMAND.usage);
   });
 });
 
 describe('seeds', () => {
   test('a test seed depends on the run seed and the test id, and nothing else', () => {
-    process.env.KATA_SEED = '42';
-    const a = testSeed('02-P01');
-    expect(testSeed('02-P01')).toBe(a);
-    expect(testSeed('02-P02')).not.toBe(a);
-    process.env.KATA_SEED = '43';
-    expect(testSeed('02-P01')).not.toBe(a);
+    const a = testSeed('02-P01', 42);
+    expect(testSeed('02-P01', 42)).toBe(a);
+    expect(testSeed('02-P02', 42)).not.toBe(a);
+    expect(testSeed('02-P01', 43)).not.toBe(a);
   });
 });
 
@@ -70,5 +87,9 @@ describe('cleanMessage', () => {
   });
   test('a stub failure is one line', () => {
     expect(cleanMessage('NotImplementedError: not implemented yet — start with x\n    at y')).toBe('NotImplementedError: not implemented yet — start with x');
+  });
+  test('a temporary directory made by a test becomes <tmp>, so two runs read the same', () => {
+    const made = path.join(tmpdir(), 'kata-08-r01-Xa9ZqT');
+    expect(cleanMessage(`Error: LOCK held in ${made}/db (pid 1)`)).toBe('Error: LOCK held in <tmp>/db (pid 1)');
   });
 });
