@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describeRefusal, stageRefusals } from './grade/imports.ts';
+import { lintDocs } from './lint-docs.ts';
 import { READY_STAGES, ROOT, stageFolder, stagePaths } from './stages.ts';
 import { ANY_TEST_CALL, TEST_ID_CALL } from './test-ids.ts';
 
@@ -95,6 +96,7 @@ export function lint(): Problem[] {
     if (walk(paths.tests).length === 0) problems.push({ file: paths.tests, line: 0, rule: 'stage-parts', message: `stage ${stage.id} has no tests` });
     problems.push(...missingSections(paths.spec, walk(paths.tests)));
   }
+  problems.push(...lintDocs());
   return problems;
 }
 

@@ -2,11 +2,15 @@
 // figure in docs/NN-*.md comes from a script in the repository. One module per chapter
 // (chapter-NN.ts) lists its figures; this file only picks the chapter and the figures to run.
 
+import { FIGURES_05 } from './chapter-05.ts';
+import { FIGURES_06 } from './chapter-06.ts';
 import { FIGURES_07 } from './chapter-07.ts';
 import type { Figure } from './figure.ts';
 
 /** Chapter number → its figures. Another chapter adds one line here and a chapter-NN.ts. */
 const CHAPTERS: Record<string, readonly Figure[]> = {
+  '05': FIGURES_05,
+  '06': FIGURES_06,
   '07': FIGURES_07,
 };
 
