@@ -2,6 +2,7 @@
 // (harness/cli/test.ts) chooses which folders run and against which target.
 
 import { defineConfig } from 'vitest/config';
+import { TEST_TIMEOUT_MS } from './harness/limits.ts';
 
 export default defineConfig({
   test: {
@@ -9,7 +10,7 @@ export default defineConfig({
     // Stage suites are small; threads start faster than forks on a 2-core machine.
     pool: 'threads',
     setupFiles: ['harness/runner/record-tests.ts'],
-    testTimeout: 20_000,
+    testTimeout: TEST_TIMEOUT_MS, // harness/limits.ts says why
     // A learner's failing suite should show every failure, not stop at the first.
     bail: 0,
   },

@@ -16,7 +16,7 @@ export interface PropertyOptions<V> {
   numRuns?: number;
   /** Renders a counterexample; false when the error already shows it (a model transcript). */
   render?: ((value: V) => string) | false;
-  /** Per-test timeout in ms when the default (20 s) is too short; say why at the call. */
+  /** Per-test timeout in ms when the default (harness/limits.ts) is too short; say why at the call. */
   timeout?: number;
 }
 

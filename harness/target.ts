@@ -54,11 +54,11 @@ function readBaseKind(): BaseKind {
 }
 
 /** The file a stage's tests load, relative to the repository root when it lies inside it. */
-export function targetFile(stageId: string, kind: TargetKind = targetKind()): string {
+export function targetFile(stageId: string, kind: TargetKind = targetKind(), referenceRoot = SETTINGS.referenceRoot): string {
   const stage = findStage(stageId);
   if (stage === undefined) throw new Error(`unknown stage ${stageId}`);
   if (kind === 'learner') return path.join(ROOT, stagePaths(stage).starter);
-  return path.join(SETTINGS.referenceRoot, 'stages', `${stage.id}.ts`);
+  return path.join(referenceRoot, 'stages', `${stage.id}.ts`);
 }
 
 const cache = new Map<string, Promise<Record<string, unknown>>>();

@@ -53,7 +53,10 @@ const text = (data: Uint8Array) => Buffer.from(data.buffer, data.byteOffset, dat
 
 /** The `stage` object of the learner's or the reference's module for a stage. */
 async function loadStage<T>(stageId: string, target: TargetKind): Promise<T> {
-  const file = targetFile(stageId, target);
+  // KATA_REFERENCE_ROOT as it is now, not as it was when target.ts loaded: the crash runner is
+  // the harness's own process (no learner code runs in it before this), and its test points it
+  // at a patched copy of the reference after loading, for the children and the checks alike.
+  const file = targetFile(stageId, target, process.env.KATA_REFERENCE_ROOT || undefined);
   const module = (await import(pathToFileURL(file).href)) as { stage?: { openStore?: unknown } };
   if (typeof module.stage?.openStore !== 'function') throw new Error(`${file} must export \`stage\` with openStore (see the contract.ts beside it)`);
   return module.stage as T;

@@ -10,6 +10,7 @@ import type { TargetKind } from '../target.ts';
 import { declaredTests } from '../test-ids.ts';
 import { describeRefusal, stageRefusals } from '../grade/imports.ts';
 import { runTestSet } from './attempts.ts';
+import { STAGE_TIMEOUT_SECONDS } from '../limits.ts';
 
 export { cleanMessage } from './messages.ts';
 
@@ -51,8 +52,6 @@ export interface RunOptions {
   root?: string;
 }
 
-/** Seconds a stage's run may take before the runner assumes a hang. */
-const SECONDS_PER_STAGE = 60;
 
 export async function runSuites(options: RunOptions): Promise<StageOutcome[]> {
   const outcomes: StageOutcome[] = [];
@@ -76,7 +75,7 @@ export async function runSuites(options: RunOptions): Promise<StageOutcome[]> {
       declared,
       env,
       showConsole: options.showConsole ?? true,
-      timeoutSeconds: SECONDS_PER_STAGE,
+      timeoutSeconds: STAGE_TIMEOUT_SECONDS,
     });
     outcomes.push({ stage, tests, loadErrors });
   }
