@@ -7,6 +7,7 @@ import { atEveryStep, describeFaultStep, describeLosses, describePoint } from '.
 import type { FaultRule } from '../../harness/sim-fs/faults.ts';
 import { b, contents, describeContents, DIR, rule, simDisk, storeWith } from './setup.ts';
 import type { Stage03 } from '../../stages/03-persistence/contract.ts';
+import { replayPoint } from '../../harness/replay.ts';
 
 const OLD: Array<[string, string]> = [['a', 'old-a'], ['b', 'old-b'], ['c', 'old-c']];
 const OLD_LINES = ['"a"="old-a"', '"b"="old-b"', '"c"="old-c"'];
@@ -80,6 +81,7 @@ async function failEachStep(stage: Stage03, code: FaultRule['code'], persist: bo
   await scenario.workload();
   const steps = probe.operations - start;
   for (let nth = 0; nth < steps; nth++) {
+    if (!replayPoint(`${code} ${persist ? 'from' : 'at'} step ${nth + 1} of ${steps} of the save`)) continue;
     const fs = simDisk();
     const { workload } = await saveOverOld(stage, fs);
     const start = fs.operations;

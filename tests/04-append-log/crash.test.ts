@@ -8,6 +8,7 @@ import type { FaultRule } from '../../harness/sim-fs/faults.ts';
 import type { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
 import type { LogStore, Stage04, SyncPolicy } from '../../stages/04-append-log/contract.ts';
 import { b, contents, describeContents, open, rule, simDisk } from './setup.ts';
+import { replayPoint } from '../../harness/replay.ts';
 
 /**
  * What may be on disk for each key. Writes to a key are numbered in call order; once write n
@@ -144,6 +145,7 @@ async function failEachStep(stage: Stage04, code: FaultRule['code'], persist: bo
   await first.workload();
   const steps = probe.operations - first.start;
   for (let nth = 0; nth <= steps; nth++) {
+    if (!replayPoint(`${code} ${persist ? 'from' : 'at'} step ${nth + 1} of the workload`)) continue;
     const fs = simDisk();
     const state: { ledger?: Ledger } = {};
     const { workload, start } = await prepare(state, fs);
@@ -172,6 +174,7 @@ rule('04-F04', 'with writes finishing out of order, a record after a failed writ
   // EIO on each operation in turn: a put that resolved must survive the power cut after.
   for (let seed = 1; seed <= 24; seed++) {
     for (let nth = 0; nth < 14; nth++) {
+      if (!replayPoint(`EIO at step ${nth + 1} of six concurrent puts (disk seed ${seed})`)) continue;
       const fs = simDisk(seed, true);
       const store = await open(stage, fs, { sync: 'batch' });
       await store.put(b('old'), b('kept'));

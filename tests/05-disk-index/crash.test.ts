@@ -7,6 +7,7 @@ import { atEveryStep, describePoint } from '../../harness/crash-points.ts';
 import type { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
 import type { DiskStore, Stage05 } from '../../stages/05-disk-index/contract.ts';
 import { b, contents, describeContents, History, KiB, keyOf, open, rule, simDisk } from './setup.ts';
+import { replayPoint } from '../../harness/replay.ts';
 
 /** 220 writes with a 16 KiB budget (so the store flushes and compacts, or spills pages, on its own), a flush midway, then close. */
 async function workload(store: DiskStore, history: History): Promise<void> {
@@ -65,6 +66,7 @@ rule('05-F01', 'an EIO at any step stops the store without losing what was flush
   await workload(first, new History());
   const steps = probe.mutatingOps - mark;
   for (let nth = 0; nth < steps; nth += Math.max(1, Math.floor(steps / 30))) {
+    if (!replayPoint(`EIO at step ${nth + 1} of ${steps} of the workload`)) continue;
     const fs = simDisk();
     const history = new History();
     const store = await open(stage, fs, { memoryBudget: 16 * KiB, paranoid: false });

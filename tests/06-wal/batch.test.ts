@@ -10,6 +10,7 @@ import { watchFaults } from '../../harness/fault-watch.ts';
 import type { FaultRule } from '../../harness/sim-fs/faults.ts';
 import type { BatchWrite, Stage06, WalStore, WalStoreOptions } from '../../stages/06-wal/contract.ts';
 import { b, contents, History, KiB, keyOf, open, powerCut, reopen, rule, simDisk } from './setup.ts';
+import { replayPoint } from '../../harness/replay.ts';
 
 interface Write {
   key: string;
@@ -129,6 +130,7 @@ rule('06-F02', 'EIO at any step of batched writes: the reopened store holds ever
   await store.close();
   const steps = [...seen.ops.values()].reduce((sum, n) => sum + n, 0);
   for (let nth = 0; nth < steps; nth++) {
+    if (!replayPoint(`EIO once, at ${describeStep(nth + 1, steps)} after open`)) continue;
     await failAt(stage, { op: 'any', nth, code: 'EIO' }, `${WORKLOAD}; EIO once, at ${describeStep(nth + 1, steps)} after open`);
   }
 });

@@ -9,6 +9,7 @@ import type { FaultRule } from '../../harness/sim-fs/faults.ts';
 import type { Stage06 } from '../../stages/06-wal/contract.ts';
 import { b, contents, History, open, reopen, rule, simDisk } from './setup.ts';
 import { runWorkload, WORKLOAD_OPTIONS, WORKLOAD_TEXT } from './workload.ts';
+import { replayPoint } from '../../harness/replay.ts';
 
 /** One run: the fault armed after open, the workload, then the checks. */
 async function failAt(stage: Stage06, fault: FaultRule, doing: string): Promise<void> {
@@ -53,6 +54,7 @@ rule('06-F01', 'EIO or ENOSPC at any step: nothing unsaved is acknowledged, the 
   ];
   for (const { fault, steps, what } of plans) {
     for (let nth = 0; nth < steps; nth++) {
+      if (!replayPoint(`${what} ${nth + 1} of ${steps}`)) continue;
       await failAt(stage, fault(nth), `${WORKLOAD_TEXT}, then close; ${what} ${nth + 1} of ${steps}`);
     }
   }

@@ -8,6 +8,7 @@ import { show } from '../../harness/display.ts';
 import { DelegatingFileSystem, withHandle } from '../../harness/sim-fs/delegating.ts';
 import type { FileHandle } from '../../stages/file-system.ts';
 import { b, KiB, openOrFail, options, rule, simDisk, text, within } from './setup.ts';
+import { replayPoint } from '../../harness/replay.ts';
 
 /** A disk whose fsyncs (of files and of directories) hang while `stalled`, then all go through. */
 class StallingDisk extends DelegatingFileSystem {
@@ -99,6 +100,7 @@ rule('08-B02', 'reads answer while a checkpoint is stuck at any one of its fsync
   const steps = probe.disk.syncs - before;
   await probe.store.close();
   for (let k = 0; k < steps; k++) {
+    if (!replayPoint(`the checkpoint's fsync ${k + 1} of ${steps} stalled`)) continue;
     const { disk, store } = await setup();
     disk.passing = k;
     disk.stalled = true;
