@@ -1,4 +1,4 @@
-// Stage 05: damage in any of the store's files — a flipped byte anywhere, a bad sector or two,
+// Stage 05: damage in any of the store's files — a flipped bit anywhere, a bad sector or two,
 // a file deleted, cut short or replaced by another — is refused with CORRUPT (naming the file
 // and offset) when the damaged part is read, or is harmless; the store never answers with
 // wrong data, nor with less than it acknowledged.
@@ -41,7 +41,7 @@ async function readsBackOrRefuses(stage: Stage05, fs: SimFileSystem, saved: stri
   }
 }
 
-rule('05-K01', 'a flipped byte anywhere in any file is caught, never read as data', 'Damaged files', async (stage) => {
+rule('05-K01', 'a flipped bit anywhere in any file is caught, never read as data', 'Damaged files', async (stage) => {
   const probe = simDisk();
   const saved = await filled(stage, probe);
   const files = (await probe.readdir(DIR)).filter((name) => !name.endsWith('.tmp'));
