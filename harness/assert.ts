@@ -29,7 +29,8 @@ export class Mismatch extends Error {
 /** A failure in the common shape: doing, expected, received, then a note (each line indented). */
 export function mismatch(doing: string, expected: string, received: string, note = '', where: Where = {}): Mismatch {
   const tail = note === '' ? '' : `\n${note.split('\n').map((line) => (line.startsWith('  ') ? line : `  ${line}`)).join('\n')}`;
-  return new Mismatch(`${doing}\n  expected: ${expected}\n  received: ${received}${tail}`, where);
+  const gap = (text: string) => (text.startsWith('\n') ? '' : ' ');
+  return new Mismatch(`${doing}\n  expected:${gap(expected)}${expected}\n  received:${gap(received)}${received}${tail}`, where);
 }
 
 /**

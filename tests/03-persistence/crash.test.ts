@@ -2,7 +2,7 @@
 // writes) leaves the old snapshot or the new one, never a mix; an acknowledged save survives;
 // EIO and ENOSPC are reported and never acknowledged as success.
 
-import { Mismatch, expectTrue, rethrowStub } from '../../harness/assert.ts';
+import { expectTrue, mismatch, rethrowStub } from '../../harness/assert.ts';
 import { atEveryStep, describeFaultStep, describeLosses, describePoint } from '../../harness/crash-points.ts';
 import type { FaultRule } from '../../harness/sim-fs/faults.ts';
 import { b, contents, describeContents, DIR, rule, simDisk, storeWith } from './setup.ts';
@@ -33,7 +33,7 @@ async function reopenContents(stage: Stage03, fs: ReturnType<typeof simDisk>, do
     return await contents(await stage.openStore({ dir: DIR, fs }));
   } catch (error) {
     rethrowStub(error);
-    throw new Mismatch(`${doing}: reopening failed\n  expected: the old or the new snapshot\n  received: ${(error as Error).message}`);
+    throw mismatch(`${doing}: reopening failed`, 'the old or the new snapshot', (error as Error).message);
   }
 }
 
@@ -153,7 +153,7 @@ rule('03-C03', 'every directory openStore creates survives a power cut, not only
         found = await contents(await stage.openStore({ dir, fs }));
       } catch (error) {
         rethrowStub(error);
-        throw new Mismatch(`${doing}: reopening failed\n  expected: "k"="v"\n  received: ${(error as Error).message}`);
+        throw mismatch(`${doing}: reopening failed`, '"k"="v"', (error as Error).message);
       }
       expectTrue(found.join() === '"k"="v"', doing, `save() had resolved, so its snapshot (and every directory above it) must survive\n  expected: "k"="v"\n  received: ${describeContents(found)}`);
     },

@@ -2,7 +2,7 @@
 // and torn), EIO and ENOSPC at every step. Acknowledged writes always survive; nothing that
 // was never written appears; a write in flight reads as its old or its new value.
 
-import { Mismatch, expectTrue, rethrowStub } from '../../harness/assert.ts';
+import { expectTrue, failure, mismatch, rethrowStub } from '../../harness/assert.ts';
 import { atEveryStep, describeFaultStep, describePoint } from '../../harness/crash-points.ts';
 import type { FaultRule } from '../../harness/sim-fs/faults.ts';
 import type { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
@@ -92,10 +92,10 @@ async function reopenAndCheck(stage: Stage04, fs: SimFileSystem, ledger: Ledger,
     store = await open(stage, fs);
   } catch (error) {
     rethrowStub(error);
-    throw new Mismatch(`${doing}\n  expected: the store reopens (a torn tail is cut off, not refused)\n  received: ${String(error)}`);
+    throw mismatch(doing, 'the store reopens (a torn tail is cut off, not refused)', String(error));
   }
   const problems = await ledger.check(store);
-  if (problems.length > 0) throw new Mismatch(`${doing}\n  ${problems.join('\n  ')}\n  store holds: ${describeContents(await contents(store))}`);
+  if (problems.length > 0) throw failure(doing, `  ${problems.join('\n  ')}\n  store holds: ${describeContents(await contents(store))}`);
 }
 
 async function crashAtEveryStep(stage: Stage04, sync: SyncPolicy): Promise<void> {
@@ -129,7 +129,7 @@ rule('04-C03', 'a power cut at any step of a compaction loses nothing', 'Compact
         found = await contents(await open(stage, fs));
       } catch (error) {
         rethrowStub(error);
-        throw new Mismatch(`${doing}\n  expected: the store reopens\n  received: ${String(error)}`);
+        throw mismatch(doing, 'the store reopens', String(error));
       }
       expectTrue(found.join() === expected.join(), doing, `expected: ${describeContents(expected)}\n  received: ${describeContents(found)}`);
     },

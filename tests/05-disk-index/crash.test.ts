@@ -2,7 +2,7 @@
 // a small budget, compacts tables or spills pages), clean and torn; EIO at every step. After each, the reopened
 // store holds one state of its history, at or after the last completed flush.
 
-import { Mismatch, rethrowStub } from '../../harness/assert.ts';
+import { mismatch, rethrowStub } from '../../harness/assert.ts';
 import { atEveryStep, describePoint } from '../../harness/crash-points.ts';
 import type { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
 import type { DiskStore, Stage05 } from '../../stages/05-disk-index/contract.ts';
@@ -36,12 +36,13 @@ async function expectSomePrefix(stage: Stage05, fs: SimFileSystem, history: Hist
     found = await contents(await open(stage, fs, { memoryBudget: 16 * KiB }));
   } catch (error) {
     rethrowStub(error);
-    throw new Mismatch(`${doing}\n  expected: the store reopens\n  received: ${String(error)}`);
+    throw mismatch(doing, 'the store reopens', String(error));
   }
   if (history.match(found) === -1) {
-    throw new Mismatch(
-      `${doing}\n  expected: the state after some write at or after the last completed flush (write ${history.durableFrom} of ${history.states.length - 1})\n` +
-        `  received: a state the store never passed through: ${describeContents(found)}`,
+    throw mismatch(
+      doing,
+      `the state after some write at or after the last completed flush (write ${history.durableFrom} of ${history.states.length - 1})`,
+      `a state the store never passed through: ${describeContents(found)}`,
     );
   }
 }
