@@ -10,6 +10,7 @@
 // numbers may skip the reads; an injected EIO may land on any step.
 
 import { Mismatch } from './assert.ts';
+import { labelPoint, replayPoint } from './replay.ts';
 import { type CrashMode, SimFileSystem } from './sim-fs/sim-fs.ts';
 
 export interface Scenario {
@@ -59,15 +60,18 @@ export async function atEveryStep(
   const steps = probe.operations - first.start;
 
   // The set-up alone first: when what it saved is not durable, every later point would fail
-  // on it and blame the workload's first step.
-  const setup = new SimFileSystem({ seed });
-  await begin(setup, prepare);
-  setup.recover('durable');
-  await explained(setup, () => check(setup, { step: 0, steps, mode: 'durable', completed: false, during: 'right after the set-up, before the workload: what the set-up saved must survive it' }));
+  // on it and blame the workload's first step. Each point is one replay point (replay.ts).
+  if (replayPoint(`a power cut right after the set-up (disk seed ${seed})`)) {
+    const setup = new SimFileSystem({ seed });
+    await begin(setup, prepare);
+    setup.recover('durable');
+    await explained(setup, () => check(setup, { step: 0, steps, mode: 'durable', completed: false, during: 'right after the set-up, before the workload: what the set-up saved must survive it' }));
+  }
 
   let points = 1;
   for (let cut = 0; cut <= probe.mutatingOps - first.mark; cut++) {
     for (const mode of modes) {
+      if (!replayPoint(`the power cut before change ${cut + 1} of the workload, crash mode '${mode}' (disk seed ${seed + cut})`)) continue;
       const fs = new SimFileSystem({ seed: seed + cut });
       const { mark, start, workload } = await begin(fs, prepare);
       fs.cutPowerAt(mark + cut);
@@ -80,6 +84,8 @@ export async function atEveryStep(
       }
       const step = fs.cutAtOperation === undefined ? steps + 1 : fs.cutAtOperation - start + 1;
       const during = fs.cutDuring ?? 'after the workload';
+      const at = step > steps ? `after the last step (${steps} of ${steps})` : `at ${describeStep(step, steps, during)}`;
+      labelPoint(`a power cut ${at}, crash mode '${mode}' (disk seed ${seed + cut})`);
       fs.recover(mode);
       await explained(fs, () => check(fs, { step, steps, mode, completed, during }));
       points++;

@@ -44,3 +44,12 @@ export function indent(text: string, prefix = '    '): string {
     .map((line) => (line === '' ? line : prefix + line))
     .join('\n');
 }
+
+/** Padded values shortened for messages: "v17.…" stands for "v17" padded with dots (any run of 6 or more at the end). */
+export const shorten = (line: string) => line.replace(/([^"])\1{5,}"/g, '$1…"');
+
+/** A store's content (`"key"="value"` lines) for a message: at most six entries, then the count. */
+export function describeContents(lines: readonly string[]): string {
+  const shown = lines.map(shorten);
+  return shown.length === 0 ? '(empty)' : shown.length > 6 ? `${shown.slice(0, 6).join(' ')} … (${shown.length} entries)` : shown.join(' ');
+}

@@ -7,9 +7,10 @@ import fc from 'fast-check';
 import { test } from 'vitest';
 import { Mismatch } from './assert.ts';
 import { indent } from './display.ts';
+import { beginTest, checkReplayReached, failedPoint } from './replay.ts';
 import { runSeed, testSeed } from './seed.ts';
-import { findStage, stagePaths } from './stages.ts';
-import { loadStage, targetKind } from './target.ts';
+import { findStage, type StageInfo, stagePaths } from './stages.ts';
+import { baseKind, loadStage, targetKind } from './target.ts';
 
 export interface PropertyOptions<V> {
   /** How many random cases; the default suits a fast stage suite. */
@@ -21,7 +22,28 @@ export interface PropertyOptions<V> {
 }
 
 /** A replay (--only ID with KATA_PATH), read when the suite loads, before the code under test could change it. */
-const REPLAY = Object.freeze({ only: process.env.KATA_ONLY, path: process.env.KATA_PATH });
+const REPLAY = Object.freeze({ only: process.env.KATA_ONLY, path: process.env.KATA_PATH, engine: process.env.KATA_ENGINE || undefined });
+
+export interface RunSettings {
+  target: 'learner' | 'reference';
+  base: 'learner' | 'reference';
+  /** KATA_ENGINE, when set. */
+  engine?: string;
+}
+
+/**
+ * The command that runs one test alone on the same target, base and engine as this run:
+ * `--engine` is kept whenever the reference's engine reaches the stage (a reference stage, or
+ * a reference base, from stage 05 on), even when the engine came from KATA_ENGINE.
+ */
+export function rerunCommand(stage: StageInfo, id: string, run: RunSettings, env = ''): string {
+  const reference = run.target === 'reference' ? ' --reference' : '';
+  const base = run.target === 'learner' && run.base === 'reference' && stage.base !== undefined ? ' --base reference' : '';
+  const baseStage = stage.base === undefined ? undefined : findStage(stage.base);
+  const engineMatters = run.target === 'reference' ? stage.engines !== undefined : base !== '' && baseStage?.engines !== undefined;
+  const engine = run.engine !== undefined && engineMatters ? ` --engine ${run.engine}` : '';
+  return `${env}npm test -- stage ${stage.id} --only ${id}${reference}${base}${engine}`;
+}
 
 export function defineStage<T>(stageId: string, functions: readonly string[]) {
   const stage = findStage(stageId);
@@ -30,13 +52,22 @@ export function defineStage<T>(stageId: string, functions: readonly string[]) {
   const load = () => loadStage<T>(stageId, functions);
 
   function rerun(id: string, env = ''): string {
-    const reference = targetKind() === 'reference' ? ' --reference' : '';
-    return `${env}npm test -- stage ${stage!.id} --only ${id}${reference}`;
+    return rerunCommand(stage!, id, { target: targetKind(), base: baseKind(), ...(REPLAY.engine ? { engine: REPLAY.engine } : {}) }, env);
   }
 
-  function explain(error: unknown, id: string, section: string, extra = ''): unknown {
+  /**
+   * The failure as a learner reads it: the message, the spec section of the check that failed
+   * (a Mismatch may name its own), the seed, and the replay line — for a crash or fault point,
+   * one that replays that point alone (replay.ts). A property passes its own seed lines.
+   */
+  function explain(error: unknown, id: string, section: string, replay?: string): unknown {
     if (!(error instanceof Error) || error.name === 'NotImplementedError') return error;
-    const where = `\n\n  spec:   ${spec}, section "${section}"${extra}\n  rerun:  ${rerun(id)}`;
+    const cited = error instanceof Mismatch && error.section !== undefined ? error.section : section;
+    const point = failedPoint();
+    const seedLines = replay ?? (point === undefined
+      ? `\n  seed:   ${runSeed()}\n  replay: ${rerun(id, `KATA_SEED=${runSeed()} `)}`
+      : `\n  point:  ${point.point}, ${point.label}\n  seed:   ${runSeed()}\n  replay: ${rerun(id, `KATA_SEED=${runSeed()} KATA_POINT=${point.point} `)} (this point alone)`);
+    const where = `\n\n  spec:   ${spec}, section "${cited}"${seedLines}\n  rerun:  ${rerun(id)}`;
     const explained = new Error(`${error.message}${where}`);
     explained.name = error instanceof Mismatch ? 'Mismatch' : error.name;
     if (!(error instanceof Mismatch)) explained.stack = `${explained.name}: ${explained.message}\n${stackFrames(error)}`;
@@ -47,8 +78,10 @@ export function defineStage<T>(stageId: string, functions: readonly string[]) {
   function rule(id: string, title: string, section: string, body: (target: T) => unknown, timeout?: number): void {
     test(`${id} ${title}`, async () => {
       const target = await load(); // a module that fails to load fails every test alike: not decorated
+      beginTest(id);
       try {
         await body(target);
+        checkReplayReached();
       } catch (error) {
         throw explain(error, id, section);
       }
@@ -66,6 +99,7 @@ export function defineStage<T>(stageId: string, functions: readonly string[]) {
   ): void {
     test(`${id} ${title}`, async () => {
       const target = await load();
+      beginTest(id);
       const seed = testSeed(id);
       // A replay path belongs to one test: it applies only when that test alone is run (--only).
       const path = REPLAY.only === id ? REPLAY.path : undefined;
@@ -86,7 +120,8 @@ export function defineStage<T>(stageId: string, functions: readonly string[]) {
         `${shown}${describeCause(cause)}`;
       const replay = `\n  seed:   ${runSeed()} (this test's fast-check seed ${seed})` +
         `\n  replay: ${rerun(id, `KATA_SEED=${runSeed()} KATA_PATH=${details.counterexamplePath} `)}`;
-      throw explain(new Mismatch(message), id, section, replay);
+      const own = cause instanceof Mismatch && cause.section !== undefined ? { section: cause.section } : {};
+      throw explain(new Mismatch(message, own), id, section, replay);
     }, options.timeout);
   }
 

@@ -21,6 +21,16 @@ export interface Problem {
 
 const MAX_LINES = 400;
 
+/**
+ * Why tests build no Mismatch by hand: every stage's failures must read alike. No exception,
+ * setup and helper files included: a shape the helpers lack is `failure(doing, detail)`.
+ */
+const HAND_BUILT =
+  'a failure built by hand: use harness/assert.ts so every stage reads alike — mismatch(doing, expected, received) or ' +
+  'expectThat for expected/received, expectSame for values, expectContents for a content difference, expectRejects or ' +
+  'expectErrorCode for a must-reject, expectResolves for a must-resolve, failure(doing, detail) for a one-off shape ' +
+  '(in setup and helper files too: there is no exception)';
+
 function walk(dir: string): string[] {
   const abs = path.join(ROOT, dir);
   if (!existsSync(abs)) return [];
@@ -68,6 +78,7 @@ export function lint(): Problem[] {
     if (file.startsWith('tests/')) {
       lines.forEach((text, i) => {
         if (/\b(test|it|describe|rule|property)\.(only|skip)\(/.test(text)) report(i + 1, 'no-focus', '.only/.skip would silently shrink the suite');
+        if (/\bnew Mismatch\(/.test(text)) report(i + 1, 'assert-shape', HAND_BUILT);
       });
       const stage = file.split('/')[1]!.slice(0, 2);
       const calls = [...source.matchAll(ANY_TEST_CALL)].length;

@@ -5,10 +5,14 @@
 // (channel.ts), read from stdin before any worker exists, and appended at once to the file
 // KATA_RESULTS names, so the results before a hang or a crash survive the runner killing
 // vitest. It also forwards the console output of the code under test (stdout and stderr
-// alike, to stdout) unless KATA_QUIET is set, and at the end kills what the tests started.
+// alike, to stdout) unless KATA_QUIET is set, each line marked with the id of the test that
+// printed it (or the test file, for output while a file loads), and at the end kills what
+// the tests started. Console text is only ever shown, never read as a result: which test a
+// line belongs to is vitest's own record of the task that was running.
 
 import { appendFileSync, readFileSync } from 'node:fs';
-import type { Reporter, TestCase, TestModule } from 'vitest/node';
+import path from 'node:path';
+import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
 import { type KataEvent, signedLine } from './channel.ts';
 import { describeError, type ErrorLike } from './errors.ts';
 import { killTestStrays } from './strays.ts';
@@ -16,12 +20,18 @@ import { killTestStrays } from './strays.ts';
 export default class KataReporter implements Reporter {
   private readonly file: string | undefined;
   private readonly key: string;
+  private vitest: Vitest | undefined;
+  private announced = false;
 
   constructor() {
     this.file = process.env.KATA_RESULTS;
     // The runner writes the key and closes stdin; read now, before vitest forks a worker.
     this.key = this.file === undefined ? '' : readFileSync(0, 'utf8').trim();
     if (this.file !== undefined && !/^[0-9a-f]{64}$/.test(this.key)) throw new Error('kata reporter: no run key on stdin');
+  }
+
+  onInit(vitest: Vitest): void {
+    this.vitest = vitest;
   }
 
   private record(event: KataEvent): void {
@@ -53,8 +63,21 @@ export default class KataReporter implements Reporter {
     if (unhandled.length > 0) this.record({ event: 'load-error', file: '', message: `unhandled error: ${unhandled.map(describeError).join('\n')}` });
   }
 
-  onUserConsoleLog(log: { content: string }): void {
+  onUserConsoleLog(log: { content: string; taskId?: string }): void {
     if (process.env.KATA_QUIET) return;
-    process.stdout.write(`  │ ${log.content.replace(/\n(?!$)/g, '\n  │ ')}`);
+    if (!this.announced) {
+      this.announced = true;
+      process.stdout.write('console output of the code under test, each line after the id of the test that printed it:\n');
+    }
+    const mark = `  │ ${this.whose(log.taskId)} │ `;
+    process.stdout.write(`${mark}${log.content.replace(/\n(?!$)/g, `\n${mark}`)}`);
+  }
+
+  /** The test id (the first word of the test's name) of a task, or its file while the file loads. */
+  private whose(taskId: string | undefined): string {
+    const entity = taskId === undefined ? undefined : this.vitest?.state.getReportedEntityById(taskId);
+    if (entity?.type === 'test') return entity.name.split(' ')[0] ?? entity.name;
+    if (entity?.type === 'module') return path.basename(entity.moduleId);
+    return entity?.type === 'suite' ? entity.name : '(no test)';
   }
 }

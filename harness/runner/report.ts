@@ -34,6 +34,9 @@ export function stageReport(outcome: StageOutcome, target: TargetKind): string {
     out.push(
       `  ✗ all ${tests.length} tests stop at a stub: ${inBase ? stub : `not implemented yet — start with ${stagePaths(stage).spec}`}`,
       '    (this red start is expected: the suite is waiting for your code)',
+      '',
+      '  the plan — each test, by the rule it checks:',
+      ...tests.map((t) => `    ${t.id} ${t.title}`.trimEnd()),
     );
     return out.join('\n');
   }

@@ -1,6 +1,6 @@
 // Stage 01: parseCommand's results, and the errors it gives bad lines, with their columns.
 
-import { Mismatch, expectSame, expectTrue } from '../../harness/assert.ts';
+import { expectSame, expectTrue, failure } from '../../harness/assert.ts';
 import { b, rule } from './setup.ts';
 
 rule('01-R01', 'parseCommand turns a line into a command with byte keys and values', 'Commands as data', ({ parseCommand }) => {
@@ -47,7 +47,7 @@ const BAD_LINES: Array<[line: string, column: number, why: string]> = [
 rule('01-R02', 'every bad line gets an error with the column at fault', 'Errors', ({ parseCommand }) => {
   for (const [line, column, why] of BAD_LINES) {
     const result = parseCommand(line);
-    if (result.ok) throw new Mismatch(`parseCommand(${JSON.stringify(line)}) should fail (${why})\n  received: ok, ${result.command.kind}`);
+    if (result.ok) throw failure(`parseCommand(${JSON.stringify(line)}) should fail (${why})`, `  received: ok, ${result.command.kind}`);
     expectTrue(
       result.error.column === column,
       `parseCommand(${JSON.stringify(line)}): ${why}`,

@@ -2,7 +2,7 @@
 // model-based session test against a plain sorted map.
 
 import fc from 'fast-check';
-import { Mismatch, expectTrue, sameValue } from '../../harness/assert.ts';
+import { expectTrue, failure, mismatch, sameValue } from '../../harness/assert.ts';
 import { indent, show } from '../../harness/display.ts';
 import type { Command, RangeSpec } from '../../stages/01-repl/contract.ts';
 import { converse, property } from './setup.ts';
@@ -50,10 +50,10 @@ property(
     const line = formatCommand(cmd);
     const parsed = parseCommand(line);
     if (!sameValue(parsed, { ok: true, command: cmd })) {
-      throw new Mismatch(`formatCommand gave the line\n    ${line}\n  which parses to: ${show(parsed)}\n  expected:        ${show({ ok: true, command: cmd })}`);
+      throw mismatch(`formatCommand gave the line\n    ${line}\n  and parseCommand read it back`, show({ ok: true, command: cmd }), show(parsed));
     }
     const shapeProblem = parsed.ok ? commandShapeProblem(parsed.command) : undefined;
-    if (shapeProblem !== undefined) throw new Mismatch(`parseCommand(${JSON.stringify(line)}) returned ${show(parsed)}\n  but ${shapeProblem}`);
+    if (shapeProblem !== undefined) throw failure(`parseCommand(${JSON.stringify(line)}) returned ${show(parsed)}`, `  but ${shapeProblem}`);
   },
   { numRuns: 1000, render: (cmd) => show(cmd) },
 );
@@ -202,10 +202,10 @@ property(
     const at = received.findIndex((line, i) => line !== expected[i]);
     if (at === -1 && received.length === expected.length) return;
     const shown = Math.max(at, 0) + 1;
-    throw new Mismatch(
-      `the session differs from the model at line ${shown}:\n` +
-        `  expected:\n${indent(expected.slice(0, shown + 3).join('\n'), '      ')}\n` +
-        `  received:\n${indent(received.slice(0, shown + 3).join('\n'), '      ')}`,
+    throw mismatch(
+      `the session differs from the model at line ${shown}:`,
+      `\n${indent(expected.slice(0, shown + 3).join('\n'), '      ')}`,
+      `\n${indent(received.slice(0, shown + 3).join('\n'), '      ')}`,
     );
   },
   { numRuns: 300, render: false },

@@ -2,7 +2,7 @@
 // lines in a session and compares the whole conversation, so failures read as a session.
 
 import type { Stage01 } from '../../stages/01-repl/contract.ts';
-import { Mismatch } from '../../harness/assert.ts';
+import { mismatch } from '../../harness/assert.ts';
 import { defineStage } from '../../harness/kata.ts';
 import { indent } from '../../harness/display.ts';
 
@@ -20,7 +20,7 @@ export async function converse(stage: Stage01, lines: string[]): Promise<string[
   for (const line of lines) {
     out.push(`> ${line}`);
     const answer = await session.execute(line);
-    if (!Array.isArray(answer)) throw new Mismatch(`execute(${JSON.stringify(line)}) must return an array of lines, got ${typeof answer}`);
+    if (!Array.isArray(answer)) throw mismatch(`execute(${JSON.stringify(line)})`, 'an array of lines', `a value of type ${typeof answer}`);
     out.push(...answer);
   }
   return out;
@@ -40,10 +40,10 @@ export async function expectTranscript(stage: Stage01, script: string): Promise<
   const first = received.findIndex((line, i) => line !== expected[i]);
   if (first === -1 && received.length === expected.length) return;
   const at = first === -1 ? Math.min(received.length, expected.length) : first;
-  throw new Mismatch(
-    `the session differs from the spec at line ${at + 1}:\n` +
-      `  expected:\n${indent(expected.join('\n'), '      ')}\n` +
-      `  received:\n${indent(received.join('\n'), '      ')}`,
+  throw mismatch(
+    `the session differs from the spec at line ${at + 1}:`,
+    `\n${indent(expected.join('\n'), '      ')}`,
+    `\n${indent(received.join('\n'), '      ')}`,
   );
 }
 

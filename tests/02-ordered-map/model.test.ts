@@ -4,7 +4,7 @@
 // that KATA_PATH replays exactly the shrunk case.
 
 import fc from 'fast-check';
-import { Mismatch, sameValue } from '../../harness/assert.ts';
+import { mismatch, sameValue } from '../../harness/assert.ts';
 import { show, showBytes } from '../../harness/display.ts';
 import type { Entry, KvStore, ScanOptions } from '../../stages/02-ordered-map/contract.ts';
 import { collect, property, showOptions } from './setup.ts';
@@ -30,9 +30,7 @@ class Model {
   step(command: string, received: unknown, expected: unknown, answer: string): void {
     this.transcript.push(`> ${command}`);
     if (!sameValue(received, expected)) {
-      throw new Mismatch(
-        `${this.transcript.join('\n')}\n  expected: ${show(expected)}\n  received: ${show(received)}`,
-      );
+      throw mismatch(this.transcript.join('\n'), show(expected), show(received));
     }
     if (answer !== '') this.transcript.push(answer);
   }

@@ -1,7 +1,7 @@
 // Stage 03: a damaged snapshot is refused — every flipped byte, every cut-off length, trailing
 // junk — with an error naming the file and the offset. Bad paths get clear errors too.
 
-import { Mismatch, expectErrorCode, expectSame, expectTrue, rethrowStub } from '../../harness/assert.ts';
+import { expectErrorCode, expectSame, expectTrue, mismatch, rethrowStub } from '../../harness/assert.ts';
 import type { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
 import type { Stage03 } from '../../stages/03-persistence/contract.ts';
 import { contents, describeContents, DIR, rule, simDisk, SNAPSHOT, storeWith } from './setup.ts';
@@ -28,7 +28,7 @@ async function expectRefused(stage: Stage03, fs: SimFileSystem, saved: string[],
   }
   const found = await contents(store);
   if (mustRefuse || found.join() !== saved.join()) {
-    throw new Mismatch(`${doing}\n  expected: openStore rejects with code CORRUPT\n  received: it opened, holding ${describeContents(found)}`);
+    throw mismatch(doing, 'openStore rejects with code CORRUPT', `it opened, holding ${describeContents(found)}`);
   }
 }
 

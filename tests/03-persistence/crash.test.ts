@@ -2,11 +2,12 @@
 // writes) leaves the old snapshot or the new one, never a mix; an acknowledged save survives;
 // EIO and ENOSPC are reported and never acknowledged as success.
 
-import { Mismatch, expectTrue, rethrowStub } from '../../harness/assert.ts';
+import { expectTrue, mismatch, rethrowStub } from '../../harness/assert.ts';
 import { atEveryStep, describeFaultStep, describeLosses, describePoint } from '../../harness/crash-points.ts';
 import type { FaultRule } from '../../harness/sim-fs/faults.ts';
 import { b, contents, describeContents, DIR, rule, simDisk, storeWith } from './setup.ts';
 import type { Stage03 } from '../../stages/03-persistence/contract.ts';
+import { replayPoint } from '../../harness/replay.ts';
 
 const OLD: Array<[string, string]> = [['a', 'old-a'], ['b', 'old-b'], ['c', 'old-c']];
 const OLD_LINES = ['"a"="old-a"', '"b"="old-b"', '"c"="old-c"'];
@@ -32,7 +33,7 @@ async function reopenContents(stage: Stage03, fs: ReturnType<typeof simDisk>, do
     return await contents(await stage.openStore({ dir: DIR, fs }));
   } catch (error) {
     rethrowStub(error);
-    throw new Mismatch(`${doing}: reopening failed\n  expected: the old or the new snapshot\n  received: ${(error as Error).message}`);
+    throw mismatch(`${doing}: reopening failed`, 'the old or the new snapshot', (error as Error).message);
   }
 }
 
@@ -80,6 +81,7 @@ async function failEachStep(stage: Stage03, code: FaultRule['code'], persist: bo
   await scenario.workload();
   const steps = probe.operations - start;
   for (let nth = 0; nth < steps; nth++) {
+    if (!replayPoint(`${code} ${persist ? 'from' : 'at'} step ${nth + 1} of ${steps} of the save`)) continue;
     const fs = simDisk();
     const { workload } = await saveOverOld(stage, fs);
     const start = fs.operations;
@@ -151,7 +153,7 @@ rule('03-C03', 'every directory openStore creates survives a power cut, not only
         found = await contents(await stage.openStore({ dir, fs }));
       } catch (error) {
         rethrowStub(error);
-        throw new Mismatch(`${doing}: reopening failed\n  expected: "k"="v"\n  received: ${(error as Error).message}`);
+        throw mismatch(`${doing}: reopening failed`, '"k"="v"', (error as Error).message);
       }
       expectTrue(found.join() === '"k"="v"', doing, `save() had resolved, so its snapshot (and every directory above it) must survive\n  expected: "k"="v"\n  received: ${describeContents(found)}`);
     },

@@ -2,7 +2,7 @@
 // against a model that knows what is live and what was last saved.
 
 import fc from 'fast-check';
-import { Mismatch } from '../../harness/assert.ts';
+import { failure } from '../../harness/assert.ts';
 import { indent, showBytes } from '../../harness/display.ts';
 import type { CrashMode } from '../../harness/sim-fs/sim-fs.ts';
 import { b, contents, DIR, property, simDisk } from './setup.ts';
@@ -61,7 +61,7 @@ property(
       const found = await contents(store);
       const expected = lines(live);
       if (found.join('\n') !== expected.join('\n')) {
-        throw new Mismatch(`${indent(transcript.join('\n'), '  ')}\n  expected store: ${expected.join(' ') || '(empty)'}\n  received store: ${found.join(' ') || '(empty)'}`);
+        throw failure(indent(transcript.join('\n'), '  '), `  expected store: ${expected.join(' ') || '(empty)'}\n  received store: ${found.join(' ') || '(empty)'}`);
       }
     }
   },

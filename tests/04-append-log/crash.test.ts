@@ -2,12 +2,13 @@
 // and torn), EIO and ENOSPC at every step. Acknowledged writes always survive; nothing that
 // was never written appears; a write in flight reads as its old or its new value.
 
-import { Mismatch, expectTrue, rethrowStub } from '../../harness/assert.ts';
+import { expectTrue, failure, mismatch, rethrowStub } from '../../harness/assert.ts';
 import { atEveryStep, describeFaultStep, describePoint } from '../../harness/crash-points.ts';
 import type { FaultRule } from '../../harness/sim-fs/faults.ts';
 import type { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
 import type { LogStore, Stage04, SyncPolicy } from '../../stages/04-append-log/contract.ts';
 import { b, contents, describeContents, open, rule, simDisk } from './setup.ts';
+import { replayPoint } from '../../harness/replay.ts';
 
 /**
  * What may be on disk for each key. Writes to a key are numbered in call order; once write n
@@ -91,10 +92,10 @@ async function reopenAndCheck(stage: Stage04, fs: SimFileSystem, ledger: Ledger,
     store = await open(stage, fs);
   } catch (error) {
     rethrowStub(error);
-    throw new Mismatch(`${doing}\n  expected: the store reopens (a torn tail is cut off, not refused)\n  received: ${String(error)}`);
+    throw mismatch(doing, 'the store reopens (a torn tail is cut off, not refused)', String(error));
   }
   const problems = await ledger.check(store);
-  if (problems.length > 0) throw new Mismatch(`${doing}\n  ${problems.join('\n  ')}\n  store holds: ${describeContents(await contents(store))}`);
+  if (problems.length > 0) throw failure(doing, `  ${problems.join('\n  ')}\n  store holds: ${describeContents(await contents(store))}`);
 }
 
 async function crashAtEveryStep(stage: Stage04, sync: SyncPolicy): Promise<void> {
@@ -128,7 +129,7 @@ rule('04-C03', 'a power cut at any step of a compaction loses nothing', 'Compact
         found = await contents(await open(stage, fs));
       } catch (error) {
         rethrowStub(error);
-        throw new Mismatch(`${doing}\n  expected: the store reopens\n  received: ${String(error)}`);
+        throw mismatch(doing, 'the store reopens', String(error));
       }
       expectTrue(found.join() === expected.join(), doing, `expected: ${describeContents(expected)}\n  received: ${describeContents(found)}`);
     },
@@ -144,6 +145,7 @@ async function failEachStep(stage: Stage04, code: FaultRule['code'], persist: bo
   await first.workload();
   const steps = probe.operations - first.start;
   for (let nth = 0; nth <= steps; nth++) {
+    if (!replayPoint(`${code} ${persist ? 'from' : 'at'} step ${nth + 1} of the workload`)) continue;
     const fs = simDisk();
     const state: { ledger?: Ledger } = {};
     const { workload, start } = await prepare(state, fs);
@@ -172,6 +174,7 @@ rule('04-F04', 'with writes finishing out of order, a record after a failed writ
   // EIO on each operation in turn: a put that resolved must survive the power cut after.
   for (let seed = 1; seed <= 24; seed++) {
     for (let nth = 0; nth < 14; nth++) {
+      if (!replayPoint(`EIO at step ${nth + 1} of six concurrent puts (disk seed ${seed})`)) continue;
       const fs = simDisk(seed, true);
       const store = await open(stage, fs, { sync: 'batch' });
       await store.put(b('old'), b('kept'));

@@ -3,7 +3,7 @@
 // disk: the acknowledged value of each key, plus any value whose write was cut off.
 
 import fc from 'fast-check';
-import { Mismatch, rethrowStub } from '../../harness/assert.ts';
+import { failure, rethrowStub } from '../../harness/assert.ts';
 import { indent } from '../../harness/display.ts';
 import type { CrashMode } from '../../harness/sim-fs/sim-fs.ts';
 import type { LogStore } from '../../stages/04-append-log/contract.ts';
@@ -48,7 +48,7 @@ property(
     const ack = (k: string, v: string | undefined) => allowed.set(k, new Set([v]));
     const transcript: string[] = [];
     const fail = async (problem: string) => {
-      throw new Mismatch(`${indent(transcript.join('\n'), '  ')}\n  ${problem}`);
+      throw failure(indent(transcript.join('\n'), '  '), `  ${problem}`);
     };
     for (const s of steps) {
       transcript.push(`> ${describe(s)}`);

@@ -1,7 +1,7 @@
 // Stage 04 recovery: a torn tail is cut off (and only the tail); damage to records that were
 // acknowledged is refused with CORRUPT, naming the file and the offset, never skipped.
 
-import { Mismatch, expectTrue, rethrowStub } from '../../harness/assert.ts';
+import { expectResolves, expectTrue, mismatch, rethrowStub } from '../../harness/assert.ts';
 import type { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
 import type { Stage04 } from '../../stages/04-append-log/contract.ts';
 import { b, contents, describeContents, logFile, open, overwrite, rule, simDisk } from './setup.ts';
@@ -19,12 +19,7 @@ async function threeRecords(stage: Stage04, fs: SimFileSystem): Promise<{ log: s
 }
 
 async function reopen(stage: Stage04, fs: SimFileSystem, doing: string): Promise<string[]> {
-  try {
-    return await contents(await open(stage, fs));
-  } catch (error) {
-    rethrowStub(error);
-    throw new Mismatch(`${doing}\n  expected: the store reopens, cutting off the torn tail\n  received: ${String(error)}`);
-  }
+  return expectResolves(async () => contents(await open(stage, fs)), doing, 'the store reopens, cutting off the torn tail');
 }
 
 rule('04-K01', 'a log cut short inside its last record reopens without that record', 'Torn tails', async (stage) => {
@@ -82,7 +77,7 @@ rule('04-K03', 'a damaged record followed by later acknowledged records is refus
       expectTrue(String(message).includes(log.split('/').pop()!) && /offset \d+/.test(String(message)), doing, `the error must name the log file and the offset\n  received: ${String(message)}`);
       continue;
     }
-    throw new Mismatch(`${doing}\n  expected: openStore rejects with CORRUPT (the second and third records were acknowledged after the first was synced: this is not a torn tail)\n  received: it opened, holding ${describeContents(opened)}`);
+    throw mismatch(doing, 'openStore rejects with CORRUPT (the second and third records were acknowledged after the first was synced: this is not a torn tail)', `it opened, holding ${describeContents(opened)}`);
   }
 });
 

@@ -3,7 +3,7 @@
 // end), memory after deleting most keys, and a reopen after a batch of writes that split and
 // merged pages without a flush in between.
 
-import { expectSame, expectTrue, Mismatch } from '../../harness/assert.ts';
+import { expectSame, expectTrue, mismatch } from '../../harness/assert.ts';
 import type { ScanOptions } from '../../stages/02-ordered-map/contract.ts';
 import type { DiskStore } from '../../stages/05-disk-index/contract.ts';
 import { b, contents, describeContents, KiB, open, rule, simDisk, text } from './setup.ts';
@@ -122,7 +122,7 @@ rule('05-E11', 'a batch of writes that splits and merges pages without a flush b
   try {
     store = await open(stage, fs, { memoryBudget: 4096 * KiB });
   } catch (error) {
-    throw new Mismatch(`${doing(', close')}\n  expected: the store reopens\n  received: ${String(error)}`);
+    throw mismatch(doing(', close'), 'the store reopens', String(error));
   }
   expectSame(await contents(store), expected(), doing(', close'));
   await splitAndMerge(store, model, 'b:', 900, 7);
@@ -131,7 +131,7 @@ rule('05-E11', 'a batch of writes that splits and merges pages without a flush b
   try {
     store = await open(stage, fs, { memoryBudget: 4096 * KiB });
   } catch (error) {
-    throw new Mismatch(`${doing(' (a second batch on a flushed store), flush, power cut')}\n  expected: the store reopens\n  received: ${String(error)}`);
+    throw mismatch(doing(' (a second batch on a flushed store), flush, power cut'), 'the store reopens', String(error));
   }
   expectSame(await contents(store), expected(), doing(' (a second batch on a flushed store), flush, power cut'));
 });

@@ -1,9 +1,9 @@
-// Stage 05: damage in any of the store's files — a flipped byte anywhere, a bad sector or two,
+// Stage 05: damage in any of the store's files — a flipped bit anywhere, a bad sector or two,
 // a file deleted, cut short or replaced by another — is refused with CORRUPT (naming the file
 // and offset) when the damaged part is read, or is harmless; the store never answers with
 // wrong data, nor with less than it acknowledged.
 
-import { Mismatch, expectTrue, rethrowStub } from '../../harness/assert.ts';
+import { expectTrue, Mismatch, mismatch, rethrowStub } from '../../harness/assert.ts';
 import { Rng } from '../../harness/sim-fs/rng.ts';
 import type { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
 import type { Stage05 } from '../../stages/05-disk-index/contract.ts';
@@ -28,7 +28,7 @@ async function readsBackOrRefuses(stage: Stage05, fs: SimFileSystem, saved: stri
       await store.get(b(key));
     }
     if (found.join('\n') !== saved.join('\n')) {
-      throw new Mismatch(`${doing}\n  expected: CORRUPT, or exactly the saved content, ${saved.length} entries (the damage was harmless)\n  received: ${describeContents(found)}`);
+      throw mismatch(doing, `CORRUPT, or exactly the saved content, ${saved.length} entries (the damage was harmless)`, describeContents(found));
     }
     return 'intact';
   } catch (error) {
@@ -41,7 +41,7 @@ async function readsBackOrRefuses(stage: Stage05, fs: SimFileSystem, saved: stri
   }
 }
 
-rule('05-K01', 'a flipped byte anywhere in any file is caught, never read as data', 'Damaged files', async (stage) => {
+rule('05-K01', 'a flipped bit anywhere in any file is caught, never read as data', 'Damaged files', async (stage) => {
   const probe = simDisk();
   const saved = await filled(stage, probe);
   const files = (await probe.readdir(DIR)).filter((name) => !name.endsWith('.tmp'));

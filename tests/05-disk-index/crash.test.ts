@@ -2,11 +2,12 @@
 // a small budget, compacts tables or spills pages), clean and torn; EIO at every step. After each, the reopened
 // store holds one state of its history, at or after the last completed flush.
 
-import { Mismatch, rethrowStub } from '../../harness/assert.ts';
+import { mismatch, rethrowStub } from '../../harness/assert.ts';
 import { atEveryStep, describePoint } from '../../harness/crash-points.ts';
 import type { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
 import type { DiskStore, Stage05 } from '../../stages/05-disk-index/contract.ts';
 import { b, contents, describeContents, History, KiB, keyOf, open, rule, simDisk } from './setup.ts';
+import { replayPoint } from '../../harness/replay.ts';
 
 /** 220 writes with a 16 KiB budget (so the store flushes and compacts, or spills pages, on its own), a flush midway, then close. */
 async function workload(store: DiskStore, history: History): Promise<void> {
@@ -35,12 +36,13 @@ async function expectSomePrefix(stage: Stage05, fs: SimFileSystem, history: Hist
     found = await contents(await open(stage, fs, { memoryBudget: 16 * KiB }));
   } catch (error) {
     rethrowStub(error);
-    throw new Mismatch(`${doing}\n  expected: the store reopens\n  received: ${String(error)}`);
+    throw mismatch(doing, 'the store reopens', String(error));
   }
   if (history.match(found) === -1) {
-    throw new Mismatch(
-      `${doing}\n  expected: the state after some write at or after the last completed flush (write ${history.durableFrom} of ${history.states.length - 1})\n` +
-        `  received: a state the store never passed through: ${describeContents(found)}`,
+    throw mismatch(
+      doing,
+      `the state after some write at or after the last completed flush (write ${history.durableFrom} of ${history.states.length - 1})`,
+      `a state the store never passed through: ${describeContents(found)}`,
     );
   }
 }
@@ -65,6 +67,7 @@ rule('05-F01', 'an EIO at any step stops the store without losing what was flush
   await workload(first, new History());
   const steps = probe.mutatingOps - mark;
   for (let nth = 0; nth < steps; nth += Math.max(1, Math.floor(steps / 30))) {
+    if (!replayPoint(`EIO at step ${nth + 1} of ${steps} of the workload`)) continue;
     const fs = simDisk();
     const history = new History();
     const store = await open(stage, fs, { memoryBudget: 16 * KiB, paranoid: false });

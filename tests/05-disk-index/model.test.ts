@@ -4,7 +4,7 @@
 // flushes and compacts tables (LSM), and the structure checks (paranoid) run after every write.
 
 import fc from 'fast-check';
-import { Mismatch, rethrowStub } from '../../harness/assert.ts';
+import { failure, rethrowStub } from '../../harness/assert.ts';
 import { indent, showBytes } from '../../harness/display.ts';
 import type { CrashMode } from '../../harness/sim-fs/sim-fs.ts';
 import type { ScanOptions } from '../../stages/02-ordered-map/contract.ts';
@@ -82,7 +82,7 @@ property(
     const model = new Map<string, string>();
     const transcript: string[] = [];
     const fail = (problem: string): never => {
-      throw new Mismatch(`${indent(transcript.slice(-12).join('\n'), '  ')}\n  ${problem}`);
+      throw failure(indent(transcript.slice(-12).join('\n'), '  '), `  ${problem}`);
     };
     for (const [i, s] of steps.entries()) {
       transcript.push(`> ${describe(s)}`);

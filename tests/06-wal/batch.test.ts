@@ -3,13 +3,14 @@
 // first records of an append and lose the rest) and EIO at every step: after each, the store
 // holds whole batches only — every acknowledged one, never part of one.
 
-import { Mismatch, expectErrorCode, rethrowStub } from '../../harness/assert.ts';
+import { expectErrorCode, failure, mismatch, rethrowStub } from '../../harness/assert.ts';
 import { atEveryStep, describePoint, describeStep } from '../../harness/crash-points.ts';
 import { show } from '../../harness/display.ts';
 import { watchFaults } from '../../harness/fault-watch.ts';
 import type { FaultRule } from '../../harness/sim-fs/faults.ts';
 import type { BatchWrite, Stage06, WalStore, WalStoreOptions } from '../../stages/06-wal/contract.ts';
 import { b, contents, History, KiB, keyOf, open, powerCut, reopen, rule, simDisk } from './setup.ts';
+import { replayPoint } from '../../harness/replay.ts';
 
 interface Write {
   key: string;
@@ -28,10 +29,10 @@ rule('06-E08', 'write(batch) applies its puts and deletes, all durable when it r
   const doing = `put gone=old, then write(${describeBatch(writes)}) with a = 1 then a = 3`;
   const expected = ['"a"="3"', '"b"="2"'];
   const now = await contents(store);
-  if (now.join(' ') !== expected.join(' ')) throw new Mismatch(`${doing}, scan\n  expected: ${expected.join(' ')}\n  received: ${now.join(' ') || '(empty)'}`);
+  if (now.join(' ') !== expected.join(' ')) throw mismatch(`${doing}, scan`, expected.join(' '), now.join(' ') || '(empty)');
   await powerCut(fs);
   const after = await contents(await reopen(stage, fs, `${doing}, a power cut, reopen`));
-  if (after.join(' ') !== expected.join(' ')) throw new Mismatch(`${doing}, a power cut, reopen, scan\n  expected: ${expected.join(' ')} (write() resolved with sync 'commit': durable)\n  received: ${after.join(' ') || '(empty)'}`);
+  if (after.join(' ') !== expected.join(' ')) throw mismatch(`${doing}, a power cut, reopen, scan`, `${expected.join(' ')} (write() resolved with sync 'commit': durable)`, after.join(' ') || '(empty)');
 });
 
 rule('06-E09', 'a batch holding one bad write rejects whole, writing nothing; an empty batch resolves', 'Batches', async (stage) => {
@@ -42,7 +43,7 @@ rule('06-E09', 'a batch holding one bad write rejects whole, writing nothing; an
   await store.write([]);
   const found = await contents(store);
   if (found.join(' ') !== '"kept"="before"') {
-    throw new Mismatch(`put kept, two batches that each hold one oversized write, an empty batch, scan\n  expected: "kept"="before" (a rejected batch writes nothing: not even its good writes)\n  received: ${found.join(' ')}`);
+    throw mismatch('put kept, two batches that each hold one oversized write, an empty batch, scan', '"kept"="before" (a rejected batch writes nothing: not even its good writes)', found.join(' '));
   }
 });
 
@@ -97,7 +98,7 @@ rule('06-C04', 'a power cut at any step of batched writes, clean or torn, leaves
     async (fs, point) => {
       const doing = `${WORKLOAD} — ${describePoint(point)}, reopen`;
       const found = await contents(await reopen(stage, fs, doing, OPTIONS));
-      if (history.match(found) === -1) throw new Mismatch(`${doing}\n  (each state is after a whole batch: a state between two is part of a batch)\n${history.explain(found)}`);
+      if (history.match(found) === -1) throw failure(doing, `  (each state is after a whole batch: a state between two is part of a batch)\n${history.explain(found)}`);
     },
     ['durable', 'torn'],
   );
@@ -108,7 +109,7 @@ async function failAt(stage: Stage06, fault: FaultRule, doing: string): Promise<
   const history = new History();
   const store = await open(stage, fs, OPTIONS);
   fs.inject(fault);
-  const failure = await runBatches(store, history, true);
+  const firstFailed = await runBatches(store, history, true);
   try {
     await store.close();
   } catch (error) {
@@ -116,9 +117,9 @@ async function failAt(stage: Stage06, fault: FaultRule, doing: string): Promise<
   }
   fs.faults.clear();
   fs.recover('durable');
-  const after = `${doing}${failure === undefined ? '' : ` (the first to fail: ${show(failure)})`}; then the fault cleared, a power cut, reopen`;
+  const after = `${doing}${firstFailed === undefined ? '' : ` (the first to fail: ${show(firstFailed)})`}; then the fault cleared, a power cut, reopen`;
   const found = await contents(await reopen(stage, fs, after, OPTIONS));
-  if (history.match(found) === -1) throw new Mismatch(`${after}\n  (each state is after a whole batch: a state between two is part of a batch)\n${history.explain(found)}`);
+  if (history.match(found) === -1) throw failure(after, `  (each state is after a whole batch: a state between two is part of a batch)\n${history.explain(found)}`);
 }
 
 rule('06-F02', 'EIO at any step of batched writes: the reopened store holds every acknowledged batch, and no part of any other', 'Batches', async (stage) => {
@@ -129,6 +130,7 @@ rule('06-F02', 'EIO at any step of batched writes: the reopened store holds ever
   await store.close();
   const steps = [...seen.ops.values()].reduce((sum, n) => sum + n, 0);
   for (let nth = 0; nth < steps; nth++) {
+    if (!replayPoint(`EIO once, at ${describeStep(nth + 1, steps)} after open`)) continue;
     await failAt(stage, { op: 'any', nth, code: 'EIO' }, `${WORKLOAD}; EIO once, at ${describeStep(nth + 1, steps)} after open`);
   }
 });

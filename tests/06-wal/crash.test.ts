@@ -3,7 +3,7 @@
 // holds one state of its history, at or after the last acknowledged write; and a store cut off
 // in the middle of a checkpoint goes on checkpointing and reopening without losing a write.
 
-import { Mismatch } from '../../harness/assert.ts';
+import { failure, mismatch } from '../../harness/assert.ts';
 import { atEveryStep, describePoint } from '../../harness/crash-points.ts';
 import { showBytes } from '../../harness/display.ts';
 import type { WalStore } from '../../stages/06-wal/contract.ts';
@@ -30,12 +30,12 @@ rule('06-C01', 'a power cut at any step, clean or torn, keeps every acknowledged
       const doing = `${WORKLOAD_TEXT}, then close — ${describePoint(point)}, reopen`;
       const store = await reopen(stage, fs, doing, WORKLOAD_OPTIONS);
       const found = await contents(store);
-      if (history.match(found) === -1) throw new Mismatch(`${doing}\n${history.explain(found)}`);
+      if (history.match(found) === -1) throw failure(doing, history.explain(found));
       // A second crash right after recovery: what recovery left on disk must itself be durable.
       fs.recover('durable');
       const again = await contents(await reopen(stage, fs, `${doing}, then a second power cut right after that reopen, reopen again`, WORKLOAD_OPTIONS));
       if (again.join('\n') !== found.join('\n')) {
-        throw new Mismatch(`${doing}, then a second power cut right after that reopen, reopen again\n  expected: the same content as after the first reopen (${found.length} keys)\n  received: ${again.length} keys, differing from it thus: ${describeDifference(found, again)}`);
+        throw mismatch(`${doing}, then a second power cut right after that reopen, reopen again`, `the same content as after the first reopen (${found.length} keys)`, `${again.length} keys, differing from it thus: ${describeDifference(found, again)}`);
       }
     },
     ['durable', 'torn'],
@@ -81,6 +81,6 @@ async function expectModel(store: WalStore, model: ReadonlyMap<string, string>, 
   const expected = [...model].sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, v]) => `${showBytes(b(k))}=${showBytes(b(v))}`);
   const found = await contents(store);
   if (found.join('\n') !== expected.join('\n')) {
-    throw new Mismatch(`${doing}\n  expected: every acknowledged write (${expected.length} keys)\n  received: ${describeDifference(expected, found)}`);
+    throw mismatch(doing, `every acknowledged write (${expected.length} keys)`, describeDifference(expected, found));
   }
 }

@@ -2,7 +2,7 @@
 // checkpoints cut by a power cut, a second close(), a reopen with smaller limits, and damage
 // that only sequence numbers or a later synced record can prove.
 
-import { expectErrorCode, expectSame, Mismatch, rethrowStub } from '../../harness/assert.ts';
+import { expectErrorCode, expectSame, mismatch, rethrowStub } from '../../harness/assert.ts';
 import { atEveryStep, describePoint } from '../../harness/crash-points.ts';
 import { b, contents, DIR, expectCorrupt, open, overwrite, reopen, rule, simDisk, text, walFiles } from './setup.ts';
 
@@ -22,7 +22,7 @@ rule('06-C03', 'checkpoints with nothing new to flush, cut by a power cut at any
     async (fs, point) => {
       const doing = `put first, then checkpoint() three times and put last — ${describePoint(point)}, reopen`;
       const found = await contents(await reopen(stage, fs, doing, { sync: 'commit' }));
-      if (!found.includes('"first"="1"')) throw new Mismatch(`${doing}\n  expected: "first" (its put was acknowledged before the checkpoints)\n  received: ${found.join(' ') || '(empty)'}`);
+      if (!found.includes('"first"="1"')) throw mismatch(doing, '"first" (its put was acknowledged before the checkpoints)', found.join(' ') || '(empty)');
     },
     ['durable', 'torn'],
   );
@@ -51,7 +51,7 @@ rule('06-K02', 'a reopen with smaller limits than the log was written with refus
     value = await (await open(stage, fs)).get(b('big'));
   } catch (error) {
     rethrowStub(error);
-    throw new Mismatch(`then reopen with the default limits\n  expected: the store opens\n  received: ${String(error)}`);
+    throw mismatch('then reopen with the default limits', 'the store opens', String(error));
   }
   expectSame(value?.length, 900, 'put a 900-byte value, power cut, a refused reopen with smaller limits, reopen with the default limits, get big (its length)');
 });

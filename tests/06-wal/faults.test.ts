@@ -2,13 +2,14 @@
 // good, and ENOSPC at every write. The store never acknowledges what it could not make durable,
 // stops at a failed write or fsync, and reopens holding every acknowledged write.
 
-import { Mismatch, rethrowStub } from '../../harness/assert.ts';
+import { failure, rethrowStub } from '../../harness/assert.ts';
 import { show } from '../../harness/display.ts';
 import { rejects, STOPPING_OPS, watchFaults } from '../../harness/fault-watch.ts';
 import type { FaultRule } from '../../harness/sim-fs/faults.ts';
 import type { Stage06 } from '../../stages/06-wal/contract.ts';
 import { b, contents, History, open, reopen, rule, simDisk } from './setup.ts';
 import { runWorkload, WORKLOAD_OPTIONS, WORKLOAD_TEXT } from './workload.ts';
+import { replayPoint } from '../../harness/replay.ts';
 
 /** One run: the fault armed after open, the workload, then the checks. */
 async function failAt(stage: Stage06, fault: FaultRule, doing: string): Promise<void> {
@@ -21,9 +22,9 @@ async function failAt(stage: Stage06, fault: FaultRule, doing: string): Promise<
   if (outcome.firstError !== undefined && seen.failed !== undefined && STOPPING_OPS.includes(seen.failed)) {
     const { call, error } = outcome.firstError;
     const stopped = `expected: after ${call} rejected (${show(error)}), every later call rejects: a failed ${seen.failed} stops the store`;
-    if (outcome.lateSuccess !== undefined) throw new Mismatch(`${doing}\n  ${stopped}\n  received: ${outcome.lateSuccess}, made after that, resolved`);
-    if (!(await rejects(() => store.put(b('one-more'), b('put'))))) throw new Mismatch(`${doing}\n  ${stopped}\n  received: one more put, made after the workload, resolved`);
-    if (!(await rejects(() => store.get(b('one-more'))))) throw new Mismatch(`${doing}\n  ${stopped}\n  received: a get, made after the workload, resolved`);
+    if (outcome.lateSuccess !== undefined) throw failure(doing, `  ${stopped}\n  received: ${outcome.lateSuccess}, made after that, resolved`);
+    if (!(await rejects(() => store.put(b('one-more'), b('put'))))) throw failure(doing, `  ${stopped}\n  received: one more put, made after the workload, resolved`);
+    if (!(await rejects(() => store.get(b('one-more'))))) throw failure(doing, `  ${stopped}\n  received: a get, made after the workload, resolved`);
   }
   try {
     await store.close();
@@ -35,7 +36,7 @@ async function failAt(stage: Stage06, fault: FaultRule, doing: string): Promise<
   fs.recover('durable');
   const after = `${doing}; then the fault cleared, a power cut, reopen`;
   const found = await contents(await reopen(stage, fs, after, WORKLOAD_OPTIONS));
-  if (history.match(found) === -1) throw new Mismatch(`${after}\n${history.explain(found)}`);
+  if (history.match(found) === -1) throw failure(after, history.explain(found));
 }
 
 rule('06-F01', 'EIO or ENOSPC at any step: nothing unsaved is acknowledged, the store stops, the reopened store has every acknowledged write', 'When the disk fails', async (stage) => {
@@ -53,6 +54,7 @@ rule('06-F01', 'EIO or ENOSPC at any step: nothing unsaved is acknowledged, the 
   ];
   for (const { fault, steps, what } of plans) {
     for (let nth = 0; nth < steps; nth++) {
+      if (!replayPoint(`${what} ${nth + 1} of ${steps}`)) continue;
       await failAt(stage, fault(nth), `${WORKLOAD_TEXT}, then close; ${what} ${nth + 1} of ${steps}`);
     }
   }

@@ -4,7 +4,7 @@
 // while the log's tail is still only in the page cache, and a power cut then takes the tail
 // from the log alone: the index is left ahead of the log, in a state no store ever held.
 
-import { Mismatch } from '../../harness/assert.ts';
+import { failure } from '../../harness/assert.ts';
 import { b, contents, DIR, History, KiB, powerCut, reopen, rule, simDisk } from './setup.ts';
 
 rule('06-K04', 'the log a killed process left unsynced is synced before a record of it is replayed: a power cut after the reopen cannot leave the index ahead of the log', 'Recovery', async (stage) => {
@@ -33,14 +33,15 @@ rule('06-K04', 'the log a killed process left unsynced is synced before a record
   const second = await reopen(stage, disk, story);
   const seen = await contents(second);
   if (history.match(seen) !== history.latest) {
-    throw new Mismatch(`${story}\n  expected: every write, as the killed process left them (kill -9 keeps the page cache)\n${history.explain(seen)}`);
+    throw failure(story, `  expected: every write, as the killed process left them (kill -9 keeps the page cache)\n${history.explain(seen)}`);
   }
   await powerCut(disk, 'durable', 10);
   const after = `${story}, power cut, reopen`;
   const found = await contents(await reopen(stage, disk, after));
   if (history.match(found) === -1) {
-    throw new Mismatch(
-      `${after}\n${history.explain(found)}\n` +
+    throw failure(
+      after,
+      `${history.explain(found)}\n` +
         '  (did the reopen replay the log without syncing it first? Its tail was only in the page cache: the index wrote the replayed writes to disk, the power cut took them from the log, and replaying the older records over that index mixed old and new)',
     );
   }

@@ -3,7 +3,7 @@
 // and a budget small enough that the index writes to disk on its own.
 
 import fc from 'fast-check';
-import { Mismatch, rethrowStub } from '../../harness/assert.ts';
+import { failure, Mismatch, rethrowStub } from '../../harness/assert.ts';
 import { indent } from '../../harness/display.ts';
 import type { CrashMode } from '../../harness/sim-fs/sim-fs.ts';
 import type { ScanOptions } from '../../stages/02-ordered-map/contract.ts';
@@ -73,7 +73,7 @@ property(
     let history = new History();
     const transcript: string[] = [`(sync '${sync}', syncWindowMs ${WINDOW_MS}, 16 KiB budget, checkpointBytes ${checkpointBytes})`];
     const fail = (problem: string): never => {
-      throw new Mismatch(`${indent(transcript.slice(-14).join('\n'), '  ')}\n  ${problem}`);
+      throw failure(indent(transcript.slice(-14).join('\n'), '  '), `  ${problem}`);
     };
     const perform = async (s: Step, i: number): Promise<void> => {
       if (s.op === 'put') {

@@ -2,7 +2,7 @@
 // garbled) is cut off and writing goes on after it; damage to a record that later synced records
 // vouch for is refused with CORRUPT, naming the file and the offset.
 
-import { Mismatch, expectTrue } from '../../harness/assert.ts';
+import { expectTrue, failure, mismatch } from '../../harness/assert.ts';
 import { describeStep } from '../../harness/crash-points.ts';
 import type { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
 import type { Stage06 } from '../../stages/06-wal/contract.ts';
@@ -21,7 +21,7 @@ async function puts(store: { put(k: Uint8Array, v: Uint8Array): Promise<void> },
 async function recoversAndGoesOn(stage: Stage06, fs: SimFileSystem, history: History, doing: string): Promise<void> {
   const found = await contents(await reopen(stage, fs, doing));
   const at = history.match(found);
-  if (at === -1) throw new Mismatch(`${doing}\n${history.explain(found)}`);
+  if (at === -1) throw failure(doing, history.explain(found));
   fs.recover('durable'); // the store recovery opened is dropped: a crash right after it
   const next = history.restartFrom(at);
   const store = await reopen(stage, fs, `${doing}, power cut again at once`);
@@ -31,7 +31,7 @@ async function recoversAndGoesOn(stage: Stage06, fs: SimFileSystem, history: His
   const again = await contents(await reopen(stage, fs, after));
   const expected = next.lines(next.latest);
   if (again.join('\n') !== expected.join('\n')) {
-    throw new Mismatch(`${after}\n  expected: the content recovered the first time plus the 12 new puts\n  received: ${describeDifference(expected, again)}`);
+    throw mismatch(after, 'the content recovered the first time plus the 12 new puts', describeDifference(expected, again));
   }
 }
 
@@ -148,7 +148,7 @@ rule('06-K01', 'a torn tail is cut off and writing goes on after it; damage in t
     if (cut === 0) {
       const found = await contents(await reopen(stage, fs, doing));
       const expected = history.lines(history.latest);
-      if (found.join('\n') !== expected.join('\n')) throw new Mismatch(`${doing}\n  expected: all 30 puts (replaying records the index already holds is harmless)\n  received: ${describeDifference(expected, found)}`);
+      if (found.join('\n') !== expected.join('\n')) throw mismatch(doing, 'all 30 puts (replaying records the index already holds is harmless)', describeDifference(expected, found));
     } else {
       const logs = await segments(fs);
       if (logs.length >= 2) await expectCorrupt(stage, fs, old[old.length - 1]!, `${doing} (${logs.join(', ')} are in the directory: it is not the last segment)`);

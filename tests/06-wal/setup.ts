@@ -4,7 +4,7 @@
 
 import type { KvStore } from '../../stages/02-ordered-map/contract.ts';
 import type { Stage06, WalStore, WalStoreOptions } from '../../stages/06-wal/contract.ts';
-import { Mismatch, expectTrue, rethrowStub } from '../../harness/assert.ts';
+import { expectResolves, expectTrue, mismatch, rethrowStub } from '../../harness/assert.ts';
 import { showBytes } from '../../harness/display.ts';
 import { defineStage } from '../../harness/kata.ts';
 import { type CrashMode, SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
@@ -20,12 +20,7 @@ export function open(stage: Stage06, fs: SimFileSystem, options: Partial<WalStor
 
 /** Opens, and turns a refusal into a failure that says what was being done. */
 export async function reopen(stage: Stage06, fs: SimFileSystem, doing: string, options: Partial<WalStoreOptions> = {}): Promise<WalStore> {
-  try {
-    return await open(stage, fs, options);
-  } catch (error) {
-    rethrowStub(error);
-    throw new Mismatch(`${doing}\n  expected: the store reopens\n  received: ${String(error)}`);
-  }
+  return expectResolves(() => open(stage, fs, options), doing, 'the store reopens');
 }
 
 /**
@@ -232,6 +227,6 @@ export async function expectCorrupt(stage: Stage06, fs: SimFileSystem, file: str
     expectTrue(String(message).includes(file) && /offset \d+/.test(String(message)), doing, `the error must name the log file (${file}) and the offset ("offset 123")\n  received: ${String(message)}`);
     return;
   }
-  throw new Mismatch(`${doing}\n  expected: openStore rejects with CORRUPT (records written after the damaged one was synced prove it had been acknowledged: this is not a torn tail)\n  received: it opened, holding ${describeContents(opened)}`);
+  throw mismatch(doing, 'openStore rejects with CORRUPT (records written after the damaged one was synced prove it had been acknowledged: this is not a torn tail)', `it opened, holding ${describeContents(opened)}`);
 }
 

@@ -4,7 +4,7 @@
 // keys; the recorded history goes to the checker.
 
 import fc from 'fast-check';
-import { Mismatch, rethrowStub } from '../../harness/assert.ts';
+import { Mismatch, mismatch, rethrowStub } from '../../harness/assert.ts';
 import { show } from '../../harness/display.ts';
 import { checkHistory, forbiddenUnder, formatAnomaly, type MicroOp, type Txn } from '../../harness/history/index.ts';
 import type { Isolation, Stage07, Transaction } from '../../stages/07-transactions/contract.ts';
@@ -44,7 +44,7 @@ function parse(bytes: Uint8Array | undefined, doing: string): number[] {
   const value = text(bytes);
   if (value === undefined) return [];
   const list = value === '' ? [] : value.split(' ').map(Number);
-  if (list.some((n) => !Number.isSafeInteger(n))) throw new Mismatch(`${doing}\n  expected: a list of numbers that appends wrote, such as "3 17 42"\n  received: ${show(bytes)}`);
+  if (list.some((n) => !Number.isSafeInteger(n))) throw mismatch(doing, 'a list of numbers that appends wrote, such as "3 17 42"', show(bytes));
   return list;
 }
 
@@ -87,7 +87,7 @@ export async function runPlan(stage: Stage07, plan: Plan, isolation: Isolation):
     } catch (error) {
       rethrowStub(error);
       if (error instanceof Mismatch) throw error;
-      if (codeOf(error) !== 'CONFLICT') throw new Mismatch(`${doing('a call')}\n  expected: it succeeds, or the commit rejects with code CONFLICT\n  received: ${show(error)} (code ${show(codeOf(error))})`);
+      if (codeOf(error) !== 'CONFLICT') throw mismatch(doing('a call'), 'it succeeds, or the commit rejects with code CONFLICT', `${show(error)} (code ${show(codeOf(error))})`);
       record.status = 'fail';
       for (const op of ops) if (op.f !== 'append') op.value = null;
       await tx?.rollback().catch(() => undefined);
@@ -107,7 +107,7 @@ export async function runPlan(stage: Stage07, plan: Plan, isolation: Isolation):
   } catch (error) {
     rethrowStub(error);
     if (error instanceof Mismatch) throw error;
-    throw new Mismatch(`after every client finished, one transaction alone read every key and committed\n  expected: it succeeds (nothing runs beside it)\n  received: ${show(error)} (code ${show(codeOf(error))})`);
+    throw mismatch('after every client finished, one transaction alone read every key and committed', 'it succeeds (nothing runs beside it)', `${show(error)} (code ${show(codeOf(error))})`);
   }
   history.push(final);
   await store.close();
@@ -125,12 +125,12 @@ export function checkPlan(history: Txn[], plan: Plan, isolation: Isolation, with
     `then one more read every key alone: of these ${txns}, ${committed} committed and ${txns - committed} were refused with CONFLICT`;
   if (forbidden.length > 0) {
     const more = forbidden.length > 1 ? `\n  (and ${forbidden.length - 1} more: ${forbidden.slice(1, 6).map((a) => a.label ?? a.name).join(', ')}${forbidden.length > 6 ? ', …' : ''})` : '';
-    throw new Mismatch(`${what}\n  expected: no anomaly that '${isolation}' forbids\n  received: ${forbidden[0]!.label ?? forbidden[0]!.name}, found in the history by the checker:\n${formatAnomaly(forbidden[0]!).replace(/^/gm, '    ')}${more}`);
+    throw mismatch(what, `no anomaly that '${isolation}' forbids`, `${forbidden[0]!.label ?? forbidden[0]!.name}, found in the history by the checker:\n${formatAnomaly(forbidden[0]!).replace(/^/gm, '    ')}${more}`);
   }
   // Snapshot isolation checks only writes: a transaction that wrote nothing always commits.
   const readOnly = history.find((t) => t.status !== 'ok' && t.ops.every((op) => op.f !== 'append'));
   if (readOnly !== undefined) {
     const read = [...new Set(readOnly.ops.map((op) => (op.f === 'scan' ? `${op.from}…${op.to}` : op.key)))].join(', ');
-    throw new Mismatch(`${what}\n  expected: every transaction that only read commits (it wrote nothing: it read one snapshot, a serial point of its own)\n  received: T${readOnly.id}, which only read ${read}, was refused with CONFLICT`);
+    throw mismatch(what, 'every transaction that only read commits (it wrote nothing: it read one snapshot, a serial point of its own)', `T${readOnly.id}, which only read ${read}, was refused with CONFLICT`);
   }
 }

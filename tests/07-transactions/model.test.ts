@@ -3,7 +3,7 @@
 // a model of snapshot isolation and of the serializable mode's commit-time checks.
 
 import fc from 'fast-check';
-import { Mismatch, rethrowStub } from '../../harness/assert.ts';
+import { failure, Mismatch, rethrowStub } from '../../harness/assert.ts';
 import { indent, show } from '../../harness/display.ts';
 import type { CrashMode } from '../../harness/sim-fs/sim-fs.ts';
 import type { Isolation, ScanOptions, Transaction, TxStore, WalStoreOptions } from '../../stages/07-transactions/contract.ts';
@@ -91,7 +91,7 @@ property(
     const closedChecked = [false, false, false];
     const transcript: string[] = [`(sync 'commit', 16 KiB budget, checkpointBytes ${checkpointBytes}; v12 is the value step 12 wrote)`];
     const fail = (problem: string): never => {
-      throw new Mismatch(`${indent(transcript.slice(-16).join('\n'), '  ')}\n  ${problem}`);
+      throw failure(indent(transcript.slice(-16).join('\n'), '  '), `  ${problem}`);
     };
     const say = (line: string) => transcript.push(`> ${line}`);
     /** Adds what a call returned to its transcript line. */

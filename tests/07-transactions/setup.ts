@@ -2,7 +2,7 @@
 // cut under a live store, and small helpers to run a transaction's calls and say what they did:
 // scans collected as "key=value" strings, commits expected to succeed or to fail with CONFLICT.
 
-import { Mismatch, rethrowStub } from '../../harness/assert.ts';
+import { expectResolves, mismatch, Mismatch, rethrowStub } from '../../harness/assert.ts';
 import { show, showBytes } from '../../harness/display.ts';
 import { defineStage } from '../../harness/kata.ts';
 import { type CrashMode, SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
@@ -19,12 +19,7 @@ export function open(stage: Stage07, fs: SimFileSystem, options: Partial<WalStor
 
 /** Opens, and turns a refusal into a failure that says what was being done. */
 export async function reopen(stage: Stage07, fs: SimFileSystem, doing: string, options: Partial<WalStoreOptions> = {}): Promise<TxStore> {
-  try {
-    return await open(stage, fs, options);
-  } catch (error) {
-    rethrowStub(error);
-    throw new Mismatch(`${doing}\n  expected: the store reopens\n  received: ${String(error)}`);
-  }
+  return expectResolves(() => open(stage, fs, options), doing, 'the store reopens');
 }
 
 /** A power cut under a live store: the power goes out, work in flight fails, the machine reboots keeping what `mode` says. */
@@ -91,7 +86,7 @@ export async function must<T>(call: () => Promise<T> | T, doing: string): Promis
   } catch (error) {
     rethrowStub(error);
     if (error instanceof Mismatch) throw error;
-    throw new Mismatch(`${doing}\n  expected: it succeeds\n  received: ${show(error)}${codeOf(error) === undefined ? '' : ` (code ${codeOf(error)})`}`);
+    throw mismatch(doing, 'it succeeds', `${show(error)}${codeOf(error) === undefined ? '' : ` (code ${codeOf(error)})`}`);
   }
 }
 
@@ -103,7 +98,7 @@ export function begin(store: TxStore, doing: string, isolation?: 'snapshot' | 's
     return isolation === undefined ? store.begin() : store.begin({ isolation });
   } catch (error) {
     rethrowStub(error);
-    throw new Mismatch(`${doing}: begin(${isolation === undefined ? '' : `{ isolation: '${isolation}' }`})\n  expected: it returns a transaction\n  received: ${show(error)}`);
+    throw mismatch(`${doing}: begin(${isolation === undefined ? '' : `{ isolation: '${isolation}' }`})`, 'it returns a transaction', show(error));
   }
 }
 
@@ -114,11 +109,11 @@ export async function expectConflict(tx: Transaction, key: string, doing: string
   } catch (error) {
     rethrowStub(error);
     const message = String((error as Error | undefined)?.message ?? error);
-    if (codeOf(error) !== 'CONFLICT') throw new Mismatch(`${doing}\n  expected: commit() rejects with code CONFLICT\n  received: ${show(error)} (code ${show(codeOf(error))})`);
-    if (!message.includes(key)) throw new Mismatch(`${doing}\n  expected: the CONFLICT error's message names the key ${key}\n  received: ${JSON.stringify(message)}`);
+    if (codeOf(error) !== 'CONFLICT') throw mismatch(doing, 'commit() rejects with code CONFLICT', `${show(error)} (code ${show(codeOf(error))})`);
+    if (!message.includes(key)) throw mismatch(doing, `the CONFLICT error's message names the key ${key}`, JSON.stringify(message));
     return message;
   }
-  throw new Mismatch(`${doing}\n  expected: commit() rejects with code CONFLICT (naming ${key})\n  received: it resolved: the commit went through`);
+  throw mismatch(doing, `commit() rejects with code CONFLICT (naming ${key})`, 'it resolved: the commit went through');
 }
 
 /** Expects a call to reject with `code` (a scan is iterated to the end to make it run). */
@@ -134,7 +129,7 @@ export async function expectCode(call: () => unknown, code: string, doing: strin
   } catch (error) {
     rethrowStub(error);
     if (codeOf(error) === code) return;
-    throw new Mismatch(`${doing}\n  expected: an error with code ${code}\n  received: ${show(error)} (code ${show(codeOf(error))})`);
+    throw mismatch(doing, `an error with code ${code}`, `${show(error)} (code ${show(codeOf(error))})`);
   }
-  throw new Mismatch(`${doing}\n  expected: an error with code ${code}\n  received: no error`);
+  throw mismatch(doing, `an error with code ${code}`, 'no error');
 }

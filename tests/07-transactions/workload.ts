@@ -2,7 +2,7 @@
 // a marker key each, some committed together, one rolled back, one refused; and the judge of a
 // reopened store: it holds exactly the writes of the transactions whose markers are there.
 
-import { Mismatch, rethrowStub } from '../../harness/assert.ts';
+import { Mismatch, mismatch, rethrowStub } from '../../harness/assert.ts';
 import type { Transaction, TxStore, WalStoreOptions } from '../../stages/07-transactions/contract.ts';
 import { b, codeOf, KiB, text } from './setup.ts';
 
@@ -141,11 +141,11 @@ export async function runWorkload(store: TxStore, ledger: Ledger, tolerant: bool
       const first = writesOf(id)[0]![0];
       for (const key of [first, keyAt(7 * (id - 1))]) {
         const got = text(await tx.get(b(key)));
-        if (got !== before.get(key)) throw new Mismatch(`T${id}.get(${key}) after the commits of ${describeIds(ledger.acknowledged)} resolved\n  expected: ${short(before.get(key))}\n  received: ${short(got)}`);
+        if (got !== before.get(key)) throw mismatch(`T${id}.get(${key}) after the commits of ${describeIds(ledger.acknowledged)} resolved`, short(before.get(key)), short(got));
       }
       for (const [key, value] of writesOf(id)) await (value === undefined ? tx.delete(b(key)) : tx.put(b(key), b(value)));
       const own = text(await tx.get(b(first)));
-      if (own !== valueOf(id, first)) throw new Mismatch(`T${id} put ${first}, then T${id}.get(${first})\n  expected: its own write ${short(valueOf(id, first))}\n  received: ${short(own)}`);
+      if (own !== valueOf(id, first)) throw mismatch(`T${id} put ${first}, then T${id}.get(${first})`, `its own write ${short(valueOf(id, first))}`, short(own));
       return tx;
     } catch (error) {
       failed(`T${id} (begin, get, put or delete)`, error);
@@ -205,7 +205,7 @@ export async function runWorkload(store: TxStore, ledger: Ledger, tolerant: bool
         try {
           await loser.commit();
           // Only a winner that failed to commit lets the loser through.
-          if (ledger.acknowledged.has(WINNER)) throw new Mismatch(`T${LOSER} and T${WINNER} began, both wrote ${keyAt(7 * WINNER)}, T${WINNER} committed first; T${LOSER}.commit()\n  expected: it rejects with code CONFLICT\n  received: it resolved`);
+          if (ledger.acknowledged.has(WINNER)) throw mismatch(`T${LOSER} and T${WINNER} began, both wrote ${keyAt(7 * WINNER)}, T${WINNER} committed first; T${LOSER}.commit()`, 'it rejects with code CONFLICT', 'it resolved');
           if (late) outcome.lateCommit ??= `T${LOSER}.commit()`;
           ledger.acknowledged.add(LOSER);
         } catch (error) {

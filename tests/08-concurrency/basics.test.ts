@@ -2,7 +2,7 @@
 // Other processes are simulated on one disk (SimFileSystem.spawnProcess): each has its own
 // pid and can be killed as kill -9 would; processes.test.ts does the same with real ones.
 
-import { Mismatch, rethrowStub } from '../../harness/assert.ts';
+import { Mismatch, mismatch, rethrowStub } from '../../harness/assert.ts';
 import { show } from '../../harness/display.ts';
 import { DelegatingFileSystem, withHandle } from '../../harness/sim-fs/delegating.ts';
 import { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
@@ -16,12 +16,12 @@ async function expectLocked(open: () => Promise<ConcurrentStore>, owner: number,
   try {
     store = await open();
   } catch (error) {
-    if (codeOf(error) !== 'LOCKED') throw new Mismatch(`${doing}\n  expected: openStore rejects with code LOCKED\n  received: ${show(error)} (code ${show(codeOf(error))})`);
-    if (!new RegExp(`\\b${owner}\\b`).test(messageOf(error))) throw new Mismatch(`${doing}\n  expected: the LOCKED message names the owner's pid, ${owner}\n  received: ${JSON.stringify(messageOf(error))}`);
+    if (codeOf(error) !== 'LOCKED') throw mismatch(doing, 'openStore rejects with code LOCKED', `${show(error)} (code ${show(codeOf(error))})`);
+    if (!new RegExp(`\\b${owner}\\b`).test(messageOf(error))) throw mismatch(doing, `the LOCKED message names the owner's pid, ${owner}`, JSON.stringify(messageOf(error)));
     return;
   }
   await store.close().catch(() => undefined);
-  throw new Mismatch(`${doing}\n  expected: openStore rejects with code LOCKED (pid ${owner} has the directory open)\n  received: it opened — two stores now write the same files (is the owner's liveness asked of fs.isRunning(pid)? the tests' processes are simulated)`);
+  throw mismatch(doing, `openStore rejects with code LOCKED (pid ${owner} has the directory open)`, `it opened — two stores now write the same files (is the owner's liveness asked of fs.isRunning(pid)? the tests' processes are simulated)`);
 }
 
 async function expectClosed(call: () => unknown, doing: string): Promise<void> {
@@ -34,9 +34,9 @@ async function expectClosed(call: () => unknown, doing: string): Promise<void> {
     }
   } catch (error) {
     if (codeOf(error) === 'CLOSED') return;
-    throw new Mismatch(`${doing}\n  expected: an error with code CLOSED\n  received: ${show(error)} (code ${show(codeOf(error))})`);
+    throw mismatch(doing, 'an error with code CLOSED', `${show(error)} (code ${show(codeOf(error))})`);
   }
-  throw new Mismatch(`${doing}\n  expected: an error with code CLOSED\n  received: no error`);
+  throw mismatch(doing, 'an error with code CLOSED', 'no error');
 }
 
 rule('08-E01', 'a second open of a directory in use, in the same process, is refused with LOCKED naming the pid; close() frees it', 'One owner per directory', async (stage) => {
@@ -44,15 +44,15 @@ rule('08-E01', 'a second open of a directory in use, in the same process, is ref
   const first = await openOrFail(stage, options(fs), 'opening a new store');
   await first.put(b('k'), b('v'));
   await expectLocked(() => stage.openStore(options(fs)), fs.pid, 'opening the directory again while the first store is open');
-  if (!(await fs.readdir(DIR)).includes('LOCK')) throw new Mismatch(`while a store is open\n  expected: a file ${DIR}/LOCK (the spec's lock file)\n  received: the directory holds ${(await fs.readdir(DIR)).join(', ')}`);
+  if (!(await fs.readdir(DIR)).includes('LOCK')) throw mismatch('while a store is open', `a file ${DIR}/LOCK (the spec's lock file)`, `the directory holds ${(await fs.readdir(DIR)).join(', ')}`);
   const lock = new TextDecoder().decode(await fs.readFile(`${DIR}/LOCK`));
-  if (!lock.startsWith(`${fs.pid}\n`)) throw new Mismatch(`while a store is open\n  expected: LOCK holds the owner's pid and a newline, "${fs.pid}\\n"\n  received: ${JSON.stringify(lock)}`);
+  if (!lock.startsWith(`${fs.pid}\n`)) throw mismatch('while a store is open', `LOCK holds the owner's pid and a newline, "${fs.pid}\\n"`, JSON.stringify(lock));
   await first.close();
-  if ((await fs.readdir(DIR)).includes('LOCK')) throw new Mismatch(`after close()\n  expected: the LOCK file is gone\n  received: it is still there, holding ${JSON.stringify(lock)}`);
+  if ((await fs.readdir(DIR)).includes('LOCK')) throw mismatch('after close()', 'the LOCK file is gone', `it is still there, holding ${JSON.stringify(lock)}`);
   const second = await openOrFail(stage, options(fs), 'opening the directory after the first store closed');
   const value = text(await second.get(b('k')));
   await second.close();
-  if (value !== 'v') throw new Mismatch(`after close and reopen: get k\n  expected: "v"\n  received: ${show(value)}`);
+  if (value !== 'v') throw mismatch('after close and reopen: get k', '"v"', show(value));
 });
 
 rule('08-E02', "another process's lock is respected while it runs, and taken over once it is killed; a stale LOCK from a dead pid is taken over", 'One owner per directory', async (stage) => {
@@ -65,7 +65,7 @@ rule('08-E02', "another process's lock is respected while it runs, and taken ove
   const ours = await openOrFail(stage, options(fs), `process B opening the directory after process A (pid ${other.pid}) was killed`);
   for (let i = 0; i < 20; i++) {
     const value = text(await ours.get(b(`a${i}`)));
-    if (value !== `from A ${i}`) throw new Mismatch(`after taking over from killed process A: get a${i}\n  expected: "from A ${i}" (A had it acknowledged)\n  received: ${show(value)}`);
+    if (value !== `from A ${i}`) throw mismatch(`after taking over from killed process A: get a${i}`, `"from A ${i}" (A had it acknowledged)`, show(value));
   }
   await ours.close();
   // A LOCK left by a process that died, written by hand: the next open takes it over.
@@ -75,7 +75,7 @@ rule('08-E02', "another process's lock is respected while it runs, and taken ove
   const again = await openOrFail(stage, options(fs), `opening with a LOCK that names pid ${ghost.pid}, a process that is not running`);
   const lock = new TextDecoder().decode(await fs.readFile(`${DIR}/LOCK`));
   await again.close();
-  if (!lock.startsWith(`${fs.pid}\n`)) throw new Mismatch(`after taking over a stale lock\n  expected: LOCK names the new owner, "${fs.pid}\\n"\n  received: ${JSON.stringify(lock)}`);
+  if (!lock.startsWith(`${fs.pid}\n`)) throw mismatch('after taking over a stale lock', `LOCK names the new owner, "${fs.pid}\\n"`, JSON.stringify(lock));
 });
 
 /** A disk whose reads take a few milliseconds while `slow`: calls are mid-I/O when close() comes. */
@@ -115,9 +115,9 @@ rule('08-E03', 'close() waits for the calls in flight; every call after it, and 
   fs.slow = false;
   const settled = await Promise.allSettled(inFlight);
   const failed = settled.filter((outcome) => outcome.status === 'rejected');
-  if (failed.length > 0) throw new Mismatch(`60 calls made before close(), 20 of them gets in the middle of reading a file\n  expected: they complete (close waits for them)\n  received: ${failed.length} rejected, e.g. ${show((failed[0] as PromiseRejectedResult).reason)}`);
+  if (failed.length > 0) throw mismatch('60 calls made before close(), 20 of them gets in the middle of reading a file', 'they complete (close waits for them)', `${failed.length} rejected, e.g. ${show((failed[0] as PromiseRejectedResult).reason)}`);
   const early = events.indexOf('close');
-  if (early < inFlight.length) throw new Mismatch(`60 calls made before close()\n  expected: close() resolves after every one of them settled\n  received: it resolved when ${early} of them had: it closed the files under the others`);
+  if (early < inFlight.length) throw mismatch('60 calls made before close()', 'close() resolves after every one of them settled', `it resolved when ${early} of them had: it closed the files under the others`);
   await expectClosed(() => store.get(b('k000')), 'get after close()');
   await expectClosed(() => store.put(b('k000'), b('x')), 'put after close()');
   await expectClosed(() => store.delete(b('k000')), 'delete after close()');
@@ -135,8 +135,8 @@ rule('08-E03', 'close() waits for the calls in flight; every call after it, and 
   for (let i = 0; i < 40; i++) if (text(await reopened.get(b(`late${i}`))) !== `x${i}`) missing.push(`late${i}`);
   const staged = text(await reopened.get(b('tx')));
   await reopened.close();
-  if (missing.length > 0) throw new Mismatch(`after reopening\n  expected: every put that resolved before close() returned\n  received: missing ${missing.join(', ')}`);
-  if (staged !== undefined) throw new Mismatch(`after reopening\n  expected: the write of a transaction that never committed is not there\n  received: tx = ${show(staged)}`);
+  if (missing.length > 0) throw mismatch('after reopening', 'every put that resolved before close() returned', `missing ${missing.join(', ')}`);
+  if (staged !== undefined) throw mismatch('after reopening', 'the write of a transaction that never committed is not there', `tx = ${show(staged)}`);
 });
 
 rule('08-E04', 'a scan begun before many flushes and compactions reads its snapshot to the end, from the files it started on', 'Scans read one snapshot', async (stage) => {
@@ -167,15 +167,15 @@ rule('08-E04', 'a scan begun before many flushes and compactions reads its snaps
   try {
     for (let next = await scan.next(); next.done !== true; next = await scan.next()) {
       const key = text(next.value.key)!;
-      if (!text(next.value.value)!.startsWith(`${key}:`)) throw new Mismatch(`a scan begun before the rewrites\n  expected: ${key} with its value from when the scan began\n  received: ${show(text(next.value.value)!.slice(0, 12))}…`);
+      if (!text(next.value.value)!.startsWith(`${key}:`)) throw mismatch('a scan begun before the rewrites', `${key} with its value from when the scan began`, `${show(text(next.value.value)!.slice(0, 12))}…`);
       seen.push(key);
     }
   } catch (error) {
     if (error instanceof Mismatch) throw error;
-    throw new Mismatch(`a scan begun before flushes and compactions, read on after them\n  expected: it reads on from the files it started on\n  received: ${show(error)} — was a file it still reads closed or deleted under it?`);
+    throw mismatch('a scan begun before flushes and compactions, read on after them', 'it reads on from the files it started on', `${show(error)} — was a file it still reads closed or deleted under it?`);
   }
   await store.close();
-  if (seen.join() !== expected.join()) throw new Mismatch(`a scan begun before the rewrites\n  expected: the ${expected.length} keys of its snapshot\n  received: ${seen.length} keys: ${seen.slice(0, 8).join(', ')}…`);
+  if (seen.join() !== expected.join()) throw mismatch('a scan begun before the rewrites', `the ${expected.length} keys of its snapshot`, `${seen.length} keys: ${seen.slice(0, 8).join(', ')}…`);
 });
 
 rule('08-E05', 'an empty LOCK (its creator died between creating it and writing its pid) is taken over within a second, by exactly one of two processes opening at once', 'One owner per directory', async (stage) => {
@@ -196,9 +196,9 @@ rule('08-E05', 'an empty LOCK (its creator died between creating it and writing 
     const refused = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
     for (const { store } of opened) await store.close();
     const said = outcomes.map((o, i) => `${[a, b2][i]!.pid}: ${o.status === 'fulfilled' ? 'opened it' : `${show(codeOf(o.reason))} ${messageOf(o.reason)}`}`).join('; ');
-    if (opened.length !== 1) throw new Mismatch(`two processes opening a directory whose LOCK is empty (seed ${seed})\n  expected: exactly one opens it (an empty LOCK is stale once it stays empty), the other gets LOCKED\n  received: ${said}`);
-    if (codeOf(refused[0]) !== 'LOCKED' || !new RegExp(`\\b${opened[0]!.pid}\\b`).test(messageOf(refused[0]))) throw new Mismatch(`two processes opening a directory whose LOCK is empty (seed ${seed})\n  expected: the loser gets LOCKED naming the winner, pid ${opened[0]!.pid}\n  received: ${said}`);
-    if (seconds > 1.5) throw new Mismatch(`two processes opening a directory whose LOCK is empty\n  expected: an empty LOCK counts as stale within a second\n  received: the opens took ${seconds.toFixed(1)} s`);
+    if (opened.length !== 1) throw mismatch(`two processes opening a directory whose LOCK is empty (seed ${seed})`, 'exactly one opens it (an empty LOCK is stale once it stays empty), the other gets LOCKED', said);
+    if (codeOf(refused[0]) !== 'LOCKED' || !new RegExp(`\\b${opened[0]!.pid}\\b`).test(messageOf(refused[0]))) throw mismatch(`two processes opening a directory whose LOCK is empty (seed ${seed})`, `the loser gets LOCKED naming the winner, pid ${opened[0]!.pid}`, said);
+    if (seconds > 1.5) throw mismatch('two processes opening a directory whose LOCK is empty', 'an empty LOCK counts as stale within a second', `the opens took ${seconds.toFixed(1)} s`);
   }
   // A newcomer slow to write its pid into the LOCK it just made (its disk stalls for 0.15 s) must
   // not be robbed of it by the other, which sees that new LOCK empty too and has waited already.
@@ -216,7 +216,7 @@ rule('08-E05', 'an empty LOCK (its creator died between creating it and writing 
   for (const o of winners) await (o as PromiseFulfilledResult<ConcurrentStore>).value.close();
   if (winners.length !== 1) {
     const said = outcomes.map((o, i) => `${[slow, quick][i]!.pid}: ${o.status === 'fulfilled' ? 'opened it' : `${show(codeOf(o.reason))} ${messageOf(o.reason)}`}`).join('; ');
-    throw new Mismatch(`two processes opening a directory whose LOCK is empty, one of them slow to write its pid into the LOCK it makes\n  expected: exactly one opens it: a LOCK is deleted as stale only once it stayed empty for the whole wait, seen by whoever holds the right to delete it\n  received: ${said}`);
+    throw mismatch('two processes opening a directory whose LOCK is empty, one of them slow to write its pid into the LOCK it makes', 'exactly one opens it: a LOCK is deleted as stale only once it stayed empty for the whole wait, seen by whoever holds the right to delete it', said);
   }
 });
 

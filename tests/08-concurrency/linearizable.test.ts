@@ -4,7 +4,7 @@
 // (invoke / ok per call) goes through the Wing–Gong–Lowe checker, key by key.
 
 import fc from 'fast-check';
-import { Mismatch } from '../../harness/assert.ts';
+import { failure } from '../../harness/assert.ts';
 import { checkLinearizable, HistoryRecorder, type Input } from '../../harness/linearizability/index.ts';
 import { b, type Client, drive, property, scheduledStore, text } from './setup.ts';
 
@@ -76,9 +76,9 @@ property(
 
     const verdict = checkLinearizable(recorder.history());
     if (verdict.ok === false) {
-      throw new Mismatch(
-        `the history of these calls is not linearizable: no order of them, each taking effect at one instant between its call and its return, explains what the calls returned\n` +
-          `  key ${JSON.stringify(verdict.key)}:\n${verdict.explanation}\n` +
+      throw failure(
+        'the history of these calls is not linearizable: no order of them, each taking effect at one instant between its call and its return, explains what the calls returned',
+        `  key ${JSON.stringify(verdict.key)}:\n${verdict.explanation}\n` +
           '  (client -1 wrote the initial values before the schedule started; the interleaving that produced this is the scheduler report below)',
       );
     }

@@ -4,7 +4,7 @@
 // Exactly one may win; every other open is refused with LOCKED naming the winner.
 
 import fc from 'fast-check';
-import { Mismatch, rethrowStub } from '../../harness/assert.ts';
+import { mismatch, rethrowStub } from '../../harness/assert.ts';
 import { show } from '../../harness/display.ts';
 import { ScheduledFileSystem } from '../../harness/sim-fs/scheduled.ts';
 import type { ConcurrentStore } from '../../stages/08-concurrency/contract.ts';
@@ -54,13 +54,13 @@ property(
     const said = outcomes.map((o) => (o === undefined ? '?' : 'store' in o ? `${o.pid} opened it` : `${o.pid} got ${show(codeOf(o.error))}: ${messageOf(o.error)}`)).join('\n    ');
     const winners = outcomes.filter((o) => o !== undefined && 'store' in o) as { pid: number; store: ConcurrentStore }[];
     if (winners.length !== 1) {
-      throw new Mismatch(`${count} processes opening one directory (${before}) at once\n  expected: exactly one opens it; the others get LOCKED\n  received:\n    ${said}`);
+      throw mismatch(`${count} processes opening one directory (${before}) at once`, 'exactly one opens it; the others get LOCKED', `\n    ${said}`);
     }
     const winner = winners[0]!;
     for (const o of outcomes) {
       if (o === undefined || 'store' in o) continue;
       if (codeOf(o.error) !== 'LOCKED' || !new RegExp(`\\b${winner.pid}\\b`).test(messageOf(o.error))) {
-        throw new Mismatch(`${count} processes opening one directory (${before}) at once\n  expected: the losers get LOCKED naming the winner, pid ${winner.pid}\n  received:\n    ${said}`);
+        throw mismatch(`${count} processes opening one directory (${before}) at once`, `the losers get LOCKED naming the winner, pid ${winner.pid}`, `\n    ${said}`);
       }
     }
     await drive(scheduler, [() => winner.store.close()], () => ['close()'], 'the winner closing the store');

@@ -3,11 +3,12 @@
 // data it holds for them stays within its memory budget — after that writes wait — and reads
 // go on answering all the while. Once the disk answers again, every write settles.
 
-import { Mismatch } from '../../harness/assert.ts';
+import { mismatch } from '../../harness/assert.ts';
 import { show } from '../../harness/display.ts';
 import { DelegatingFileSystem, withHandle } from '../../harness/sim-fs/delegating.ts';
 import type { FileHandle } from '../../stages/file-system.ts';
 import { b, KiB, openOrFail, options, rule, simDisk, text, within } from './setup.ts';
+import { replayPoint } from '../../harness/replay.ts';
 
 /** A disk whose fsyncs (of files and of directories) hang while `stalled`, then all go through. */
 class StallingDisk extends DelegatingFileSystem {
@@ -73,14 +74,14 @@ rule('08-B01', 'while the disk cannot sync, acknowledged writes stay within the 
 
   const limit = 2 * BUDGET;
   if (ackedWhileStalled * VALUE > limit) {
-    throw new Mismatch(`${WRITES} puts of ${VALUE}-byte values while no fsync can finish (sync 'window', memoryBudget ${BUDGET})\n  expected: at most ${limit / KiB} KiB of them acknowledged (twice the budget), the rest waiting\n  received: ${ackedWhileStalled} acknowledged, ${((ackedWhileStalled * VALUE) / KiB).toFixed(0)} KiB held in memory: nothing stops a writer from outrunning the disk`);
+    throw mismatch(`${WRITES} puts of ${VALUE}-byte values while no fsync can finish (sync 'window', memoryBudget ${BUDGET})`, `at most ${limit / KiB} KiB of them acknowledged (twice the budget), the rest waiting`, `${ackedWhileStalled} acknowledged, ${((ackedWhileStalled * VALUE) / KiB).toFixed(0)} KiB held in memory: nothing stops a writer from outrunning the disk`);
   }
   if (ackedWhileStalled * VALUE < 4 * KiB) {
-    throw new Mismatch(`${WRITES} puts while no fsync can finish (sync 'window', memoryBudget ${BUDGET})\n  expected: at least 4 KiB of them acknowledged: in 'window' mode a put resolves once written, and writes wait only over the budget\n  received: ${ackedWhileStalled} acknowledged: writes wait for the disk even under the budget`);
+    throw mismatch(`${WRITES} puts while no fsync can finish (sync 'window', memoryBudget ${BUDGET})`, `at least 4 KiB of them acknowledged: in 'window' mode a put resolves once written, and writes wait only over the budget`, `${ackedWhileStalled} acknowledged: writes wait for the disk even under the budget`);
   }
-  if (readsDoneWhileStalled < reads.length) throw new Mismatch(`100 gets of keys already on disk, while writers wait for the stalled disk\n  expected: every get answers\n  received: ${readsDoneWhileStalled} answered: reads wait behind writes or background work`);
+  if (readsDoneWhileStalled < reads.length) throw mismatch('100 gets of keys already on disk, while writers wait for the stalled disk', 'every get answers', `${readsDoneWhileStalled} answered: reads wait behind writes or background work`);
   values.forEach((value, i) => {
-    if (text(value) !== `read me ${i}`) throw new Mismatch(`get r${i} during the stall\n  expected: "read me ${i}"\n  received: ${show(text(value))}`);
+    if (text(value) !== `read me ${i}`) throw mismatch(`get r${i} during the stall`, `"read me ${i}"`, show(text(value)));
   });
 });
 
@@ -99,6 +100,7 @@ rule('08-B02', 'reads answer while a checkpoint is stuck at any one of its fsync
   const steps = probe.disk.syncs - before;
   await probe.store.close();
   for (let k = 0; k < steps; k++) {
+    if (!replayPoint(`the checkpoint's fsync ${k + 1} of ${steps} stalled`)) continue;
     const { disk, store } = await setup();
     disk.passing = k;
     disk.stalled = true;
@@ -115,9 +117,9 @@ rule('08-B02', 'reads answer while a checkpoint is stuck at any one of its fsync
     await checkpoint;
     const values = await Promise.all(reads);
     await store.close();
-    if (stuck < reads.length) throw new Mismatch(`30 gets while a checkpoint waits for its fsync number ${k + 1} of ${steps}\n  expected: every get answers (background work never blocks readers)\n  received: ${stuck} answered while the checkpoint was stuck`);
+    if (stuck < reads.length) throw mismatch(`30 gets while a checkpoint waits for its fsync number ${k + 1} of ${steps}`, 'every get answers (background work never blocks readers)', `${stuck} answered while the checkpoint was stuck`);
     values.forEach((value, i) => {
-      if (!text(value)?.startsWith(`read me ${i * 10}`)) throw new Mismatch(`get r${i * 10} during a stuck checkpoint\n  expected: "read me ${i * 10}…"\n  received: ${show(text(value))}`);
+      if (!text(value)?.startsWith(`read me ${i * 10}`)) throw mismatch(`get r${i * 10} during a stuck checkpoint`, `"read me ${i * 10}…"`, show(text(value)));
     });
   }
 });

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { expectSame, Mismatch, rethrowStub } from '../../harness/assert.ts';
+import { expectSame, failure, mismatch, rethrowStub } from '../../harness/assert.ts';
 // Started as the crash runner starts its children: node with tsx's loader.
 import { TSX_LOADER } from '../../harness/crash/child-process.ts';
 import { show } from '../../harness/display.ts';
@@ -111,7 +111,7 @@ class Holder {
         const stub = /^(?:REFUSED NotImplementedError |ERROR NotImplementedError: )(.*)$/.exec(line);
         if (stub !== null) throw stubError(`${stub[1]} (in holder process ${this.name}, harness/lock-holder.ts)`);
         if (line.startsWith('ERROR ')) {
-          throw new Mismatch(`${doing}\n  expected: ${expected}\n  received: holder ${this.name} failed: ${line.slice('ERROR '.length)}${this.besides(line)}`);
+          throw mismatch(doing, expected, `holder ${this.name} failed: ${line.slice('ERROR '.length)}${this.besides(line)}`);
         }
         return line;
       }
@@ -120,7 +120,7 @@ class Holder {
         const what = this.ended
           ? `holder ${this.name} ended (${this.child.signalCode ?? `exit code ${this.child.exitCode}`}) without printing it`
           : `nothing within ${LINE_TIMEOUT_MS / 1000} s from holder ${this.name} (pid ${this.child.pid}): is openStore, put or close stuck waiting?`;
-        throw new Mismatch(`${doing}\n  expected: ${expected}\n  received: ${what}\n  it printed: ${this.printed()}`);
+        throw mismatch(doing, expected, what, `it printed: ${this.printed()}`);
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
@@ -138,14 +138,14 @@ class Holder {
     const expected = 'OPEN <pid>: the store opens';
     const line = await this.next(doing, expected);
     const match = /^OPEN (\d+)$/.exec(line);
-    if (match === null) throw new Mismatch(`${doing}\n  expected: ${expected}\n  received: ${line}${this.besides(line)}`);
+    if (match === null) throw mismatch(doing, expected, `${line}${this.besides(line)}`);
     return Number(match[1]);
   }
 
   /** Waits for exactly `want` as the next line. */
   async expectLine(want: string, doing: string): Promise<void> {
     const line = await this.next(doing, want);
-    if (line !== want) throw new Mismatch(`${doing}\n  expected: ${want}\n  received: ${line}${this.besides(line)}`);
+    if (line !== want) throw mismatch(doing, want, `${line}${this.besides(line)}`);
   }
 }
 
@@ -160,15 +160,15 @@ async function expectLockedHere(stage: Stage08, dir: string, owner: number, doin
   } catch (error) {
     rethrowStub(error);
     if (codeOf(error) !== 'LOCKED') {
-      throw new Mismatch(`${doing}\n  expected: openStore rejects with code LOCKED naming pid ${owner}\n  received: ${show(error)} (code ${show(codeOf(error))})`);
+      throw mismatch(doing, `openStore rejects with code LOCKED naming pid ${owner}`, `${show(error)} (code ${show(codeOf(error))})`);
     }
     if (!namesPid(messageOf(error), owner)) {
-      throw new Mismatch(`${doing}\n  expected: the LOCKED error's message names the owner, pid ${owner}\n  received: ${JSON.stringify(messageOf(error))}`);
+      throw mismatch(doing, `the LOCKED error's message names the owner, pid ${owner}`, JSON.stringify(messageOf(error)));
     }
     return;
   }
   await store.close().catch(() => undefined);
-  throw new Mismatch(`${doing}\n  expected: openStore rejects with code LOCKED naming pid ${owner}\n  received: it opened: two owners of one directory, each writing its own log and files over the other's`);
+  throw mismatch(doing, `openStore rejects with code LOCKED naming pid ${owner}`, `it opened: two owners of one directory, each writing its own log and files over the other's`);
 }
 
 rule(
@@ -201,7 +201,7 @@ rule(
           : refused !== null && refused[1] === 'LOCKED'
             ? ` (the message must name the owner's pid, ${pidA}, so a user knows which process to stop)`
             : '';
-        throw new Mismatch(`holder B opens the directory that holder A (pid ${pidA}) has open\n  expected: ${refusal}\n  received: ${line}${why}${bHolder.besides(line)}`);
+        throw mismatch(`holder B opens the directory that holder A (pid ${pidA}) has open`, refusal, `${line}${why}${bHolder.besides(line)}`);
       }
       await bHolder.exited;
 
@@ -209,7 +209,7 @@ rule(
       await expectLockedHere(stage, dir, pidA, `this test's process opens the directory that holder A (pid ${pidA}) has open`);
 
       // kill -9: A cannot clean up, so its LOCK stays behind, naming a process that no longer runs.
-      if (!a.running) throw new Mismatch(`holder A (pid ${pidA}) ended before the kill\n  it printed: ${a.printed()}`);
+      if (!a.running) throw failure(`holder A (pid ${pidA}) ended before the kill`, `  it printed: ${a.printed()}`);
       a.kill();
       const end = await a.exited;
       expectSame(end.signal, 'SIGKILL', `holder A (pid ${pidA}) is killed with SIGKILL`);
@@ -228,9 +228,10 @@ rule(
         store = await stage.openStore({ dir, fs: nodeFileSystem });
       } catch (error) {
         rethrowStub(error);
-        throw new Mismatch(
-          `this test's process opens the directory after holder C (pid ${pidC}, still running) closed its store\n` +
-            `  expected: the store opens: close() releases the directory\n  received: ${show(error)} (code ${show(codeOf(error))})`,
+        throw mismatch(
+          `this test's process opens the directory after holder C (pid ${pidC}, still running) closed its store`,
+          'the store opens: close() releases the directory',
+          `${show(error)} (code ${show(codeOf(error))})`,
         );
       }
       try {

@@ -4,8 +4,7 @@
 // judging that from what is pending, never from how long it waited.
 
 import type fc from 'fast-check';
-import { Mismatch, rethrowStub } from '../../harness/assert.ts';
-import { show } from '../../harness/display.ts';
+import { expectResolves, mismatch } from '../../harness/assert.ts';
 import { defineStage } from '../../harness/kata.ts';
 import { ScheduledFileSystem } from '../../harness/sim-fs/scheduled.ts';
 import type { ConcurrentStore, Stage08, WalStoreOptions } from '../../stages/08-concurrency/contract.ts';
@@ -21,12 +20,7 @@ export function options(fs: WalStoreOptions['fs'], more: Partial<WalStoreOptions
 
 /** Opens, and turns a refusal into a failure that says what was being done. */
 export async function openOrFail(stage: Stage08, opts: WalStoreOptions, doing: string): Promise<ConcurrentStore> {
-  try {
-    return await stage.openStore(opts);
-  } catch (error) {
-    rethrowStub(error);
-    throw new Mismatch(`${doing}\n  expected: the store opens\n  received: ${show(error)} (code ${show(codeOf(error))})`);
-  }
+  return expectResolves(() => stage.openStore(opts), doing, 'the store opens');
 }
 
 export const codeOf = (error: unknown): unknown => (error as { code?: unknown } | undefined)?.code;
@@ -55,7 +49,7 @@ export async function scheduledStore(stage: Stage08, scheduler: fc.Scheduler, pr
 export async function within<T>(promise: Promise<T>, ms: number, doing: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Mismatch(`${doing}\n  expected: it settles\n  received: still pending after ${ms / 1000} s — a waiter nothing wakes?`)), ms);
+    timer = setTimeout(() => reject(mismatch(doing, 'it settles', `still pending after ${ms / 1000} s — a waiter nothing wakes?`)), ms);
   });
   try {
     return await Promise.race([promise, timeout]);
@@ -130,9 +124,11 @@ export async function drive(scheduler: fc.Scheduler, clients: readonly Client[],
       quiet++;
       await new Promise((resolve) => setImmediate(resolve));
     } else {
-      throw new Mismatch(
-        `${doing}\n  expected: every call settles once the disk has answered every request\n  received: no I/O or sleep is pending, no timer is set, and these calls never settled:\n    ${inFlight().join('\n    ')}\n` +
-          '  (a lost wake-up: a waiter on the group commit, a lock or the flush that nothing will ever resolve)',
+      throw mismatch(
+        doing,
+        'every call settles once the disk has answered every request',
+        `no I/O or sleep is pending, no timer is set, and these calls never settled:\n    ${inFlight().join('\n    ')}`,
+        '(a lost wake-up: a waiter on the group commit, a lock or the flush that nothing will ever resolve)',
       );
     }
   }

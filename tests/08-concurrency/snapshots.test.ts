@@ -5,7 +5,7 @@
 // one state sj that was current at some instant between its call and its return.
 
 import fc from 'fast-check';
-import { Mismatch } from '../../harness/assert.ts';
+import { mismatch } from '../../harness/assert.ts';
 import { b, type Client, drive, property, scheduledStore, text } from './setup.ts';
 
 type Write = { key: string; value: string | undefined };
@@ -122,12 +122,12 @@ property(
         .filter(({ j }) => (j === 0 || writeCall[j]! < scan.return) && (j === writes.length || writeReturn[j + 1]! > scan.call));
       if (candidates.some(({ state }) => render(state, scan.reverse) === scan.seen)) continue;
       const timing = writes.map((w, i) => `write ${i + 1} (${w.key} ${w.value === undefined ? 'deleted' : `= ${short(w.value)}`}) from t${writeCall[i + 1]} to t${writeReturn[i + 1]}`);
-      throw new Mismatch(
-        `a scan (called at t${scan.call}, returned at t${scan.return}${scan.reverse ? ', reverse' : ''}) returned a mix of states\n` +
-          `  received: ${scan.seen || '(nothing)'}\n` +
-          `  expected one of the states current during the scan:\n${candidates.map(({ j, state }) => `    s${j}: ${render(state, scan.reverse)}`).join('\n')}\n` +
-          `  the writes, one at a time:\n    ${timing.join('\n    ')}\n` +
-          '  (a scan must read one snapshot: the tables, pages and log it started with, whatever flushes and compactions do meanwhile)',
+      throw mismatch(
+        `a scan (called at t${scan.call}, returned at t${scan.return}${scan.reverse ? ', reverse' : ''}) returned a mix of states`,
+        `one of the states current during the scan:\n${candidates.map(({ j, state }) => `    s${j}: ${render(state, scan.reverse)}`).join('\n')}`,
+        scan.seen || '(nothing)',
+        `the writes, one at a time:\n    ${timing.join('\n    ')}\n` +
+          '(a scan must read one snapshot: the tables, pages and log it started with, whatever flushes and compactions do meanwhile)',
       );
     }
   },
