@@ -35,7 +35,20 @@ const SETTINGS = Object.freeze({
   target: readTargetKind(),
   referenceRoot: process.env.KATA_REFERENCE_ROOT ?? path.join(ROOT, 'reference'),
   base: readBaseKind(),
+  engine: process.env.KATA_ENGINE,
 });
+
+/**
+ * The environment for a process a test spawns to run the same target (stage 08's lock
+ * holders): this process's, with the target settings as they were at load — not as code under
+ * test may have set them since.
+ */
+export function childEnvironment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, KATA_TARGET: SETTINGS.target, KATA_REFERENCE_ROOT: SETTINGS.referenceRoot, KATA_BASE: SETTINGS.base };
+  if (SETTINGS.engine === undefined) delete env.KATA_ENGINE;
+  else env.KATA_ENGINE = SETTINGS.engine;
+  return env;
+}
 
 export function targetKind(): TargetKind {
   return SETTINGS.target;

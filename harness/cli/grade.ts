@@ -32,7 +32,8 @@ options:
   --seed N|random     seed for the random tests (default 1; random picks one). Printed.
   --base B            stages built on an earlier one (04, 06, 07, 08) run on the learner's own
                       earlier stage (learner, the default) or the reference's (reference);
-                      the grade records which, per stage
+                      the grade records which, per stage. Stage 08 is always graded on the
+                      learner's own 07: the reference's 07 already does what 08 asks
   --json FILE         write the grade as JSON (per stage and per test)
   --gradescope FILE   write Gradescope's autograder results.json (with execution times)
   --markdown FILE     append the markdown table (e.g. "$GITHUB_STEP_SUMMARY")
@@ -60,8 +61,16 @@ async function main(): Promise<number> {
   try {
     const extra = text('extra-tests');
     const heldOut = extra === undefined ? new Set<string>() : addExtraTests(path.resolve(extra), tree.root);
-    const outcomes = await runSuites({ root: tree.root, stages, target, seed, showConsole: false, base });
+    // The reference's stage 07 already is a safe concurrent store (its lock, its waiting close):
+    // on it, a stage 08 that only passes calls through would earn full marks. So stage 08 is
+    // always graded on the learner's own stage 07.
+    const onOwnBase = (s: StageInfo) => base === 'reference' && s.id === '08';
+    const outcomes = [
+      ...(await runSuites({ root: tree.root, stages: stages.filter((s) => !onOwnBase(s)), target, seed, showConsole: false, base })),
+      ...(await runSuites({ root: tree.root, stages: stages.filter(onOwnBase), target, seed, showConsole: false, base: 'learner' })),
+    ].sort((a, b) => a.stage.id.localeCompare(b.stage.id));
     const result = grade(outcomes, target, seed, heldOut, base);
+    for (const stage of result.stages) if (stage.id === '08' && stage.base !== undefined) stage.base = 'learner';
     const json = text('json');
     if (json !== undefined) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
     const scope = text('gradescope');

@@ -14,6 +14,7 @@ import type { DiskStore } from '../../stages/05-disk-index/contract.ts';
 import type { KvStore } from '../../stages/02-ordered-map/contract.ts';
 import { BTreeStore } from '../../reference/btree/btree-store.ts';
 import { LsmStore } from '../../reference/lsm/lsm-store.ts';
+import { crc32 } from '../../reference/core/crc32.ts';
 import { repairLsm } from '../../reference/lsm/repair.ts';
 import type { EngineOptions } from '../../reference/store/engine-options.ts';
 import { WalStore } from '../../reference/wal/wal-store.ts';
@@ -211,3 +212,45 @@ describe('repair', () => {
     expect(await built.fs.readdir(DIR)).toContain(`${table}.damaged`);
   });
 });
+
+describe('repair refuses to guess', () => {
+  test('an intact manifest: nothing to repair, nothing changed', async () => {
+    const built = await build('lsm', false);
+    const before = await built.fs.readdir(DIR);
+    await expect(repairLsm(built.fs, DIR)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('nothing to repair') });
+    expect(await built.fs.readdir(DIR)).toEqual(before);
+  });
+
+  test('two overlapping tables of a deeper level (a compaction cut short): refused, nothing changed', async () => {
+    const built = await build('lsm', false);
+    const deeper = await deeperTable(built.fs);
+    // A copy of a level-1 table under a new number: what a compaction's unfinished output looks like beside its input.
+    const number = 900;
+    const bytes = await bytesOf(built.fs, deeper.name);
+    bytes.set(footerWithNumber(bytes, number), bytes.length - 56);
+    await overwrite(built.fs, `${DIR}/table-000${number}.sst`, bytes);
+    await built.fs.unlink(`${DIR}/MANIFEST`);
+    const before = await built.fs.readdir(DIR);
+    await expect(repairLsm(built.fs, DIR)).rejects.toMatchObject({ code: 'CORRUPT', message: expect.stringContaining('overlap') });
+    expect(await built.fs.readdir(DIR)).toEqual(before);
+  });
+});
+
+/** A table the store wrote for level 1 or deeper (a compaction's output). */
+async function deeperTable(fs: SimFileSystem): Promise<{ name: string }> {
+  for (const name of (await fs.readdir(DIR)).filter((n) => n.endsWith('.sst'))) {
+    const bytes = await bytesOf(fs, name);
+    const level = new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 56 + 40, 4).getUint32(0, true);
+    if (level > 0) return { name };
+  }
+  throw new Error('the store built no table below level 0: make the workload larger');
+}
+
+/** The table's 56-byte footer with another table number, its checksum made right. */
+function footerWithNumber(table: Uint8Array, number: number): Uint8Array {
+  const footer = table.slice(table.length - 56);
+  const view = new DataView(footer.buffer);
+  view.setBigUint64(32, BigInt(number), true);
+  view.setUint32(52, crc32(footer.subarray(0, 52)), true);
+  return footer;
+}

@@ -134,8 +134,14 @@ export function encodeFooter(footer: Footer): Uint8Array {
   return sealed(out);
 }
 
+const FORMAT_1_MAGIC = new TextEncoder().encode('DBKSST01');
+
 export function decodeFooter(bytes: Uint8Array, file: string, offset: number): Footer {
   if (bytes.length !== FOOTER_BYTES) throw new KvError('CORRUPT', `${file}: too short to be a table (no footer) at offset ${offset}`);
+  // Format 1's 44-byte footer ended with its magic and a checksum: say so, rather than "damaged".
+  if (FORMAT_1_MAGIC.every((byte, i) => bytes[FOOTER_BYTES - 12 + i] === byte)) {
+    throw new KvError('CORRUPT', `${file}: a table of format 1 (DBKSST01), written by an older dbkata; this one reads format 2, whose footer names the table (at offset ${offset})`);
+  }
   const reader = opened(bytes, file, offset, 'footer');
   const footer = {
     indexOffset: reader.u64('index offset'),

@@ -82,9 +82,31 @@ export interface Claim {
   confirm(): Promise<void>;
 }
 
+/** The files that give each engine, and a write-ahead log, away: how a directory made before ENGINE files existed is recognised. */
+const SIGNATURES: Record<EngineKind | 'wal', RegExp> = {
+  lsm: /^(MANIFEST|table-\d{6,}\.sst)$/,
+  btree: /^btree\.db$/,
+  log: /^\d{6}\.log$/,
+  wal: /^\d{6}\.wal$/,
+};
+
+/**
+ * What a directory without an ENGINE file is, judged by its files: undefined when it holds
+ * none of any engine's (a new store). Only directories made before ENGINE files existed, or
+ * whose ENGINE file was deleted, get here.
+ */
+export async function inferIdentity(fs: FileSystem, dir: string): Promise<DirectoryIdentity | undefined> {
+  const names = await fs.readdir(dir);
+  const has = (kind: EngineKind | 'wal') => names.some((name) => SIGNATURES[kind].test(name));
+  const engine = (['lsm', 'btree', 'log'] as const).find(has);
+  return engine === undefined ? undefined : { engine, logged: has('wal') };
+}
+
 /** Reads the directory's ENGINE file and refuses a directory another engine made (see checkIdentity). */
 export async function claimDirectory(fs: FileSystem, dir: string, wanted: DirectoryIdentity): Promise<Claim> {
-  const found = await readEngineFile(fs, dir);
+  // Without an ENGINE file, the files say what the directory is: never start an empty store
+  // beside another engine's data, nor open an index without the log whose records it lacks.
+  const found = (await readEngineFile(fs, dir)) ?? (await inferIdentity(fs, dir));
   const rewrite = checkIdentity(dir, found, wanted);
   return { made: found !== undefined, confirm: async () => (rewrite ? writeEngineFile(fs, dir, wanted) : undefined) };
 }

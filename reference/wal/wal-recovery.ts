@@ -82,7 +82,7 @@ async function readSegment(fs: FileSystem, dir: string, number: number, maxEntry
     if (!isLast) throw corrupt(file, 0, `${firstSeq}, and a later segment exists`);
     // A header that never became durable is harmless: nothing after it was acknowledged. But a
     // synced record behind it proves the header had been synced first: then it is damage.
-    const proof = replayRecords(bytes, file, SEGMENT_HEADER, RECORD_HEADER, read).records.find((record) => record.syncedLength > SEGMENT_HEADER);
+    const proof = replayRecords(bytes, file, SEGMENT_HEADER, RECORD_HEADER, read).records.find((record) => record.syncedLength >= SEGMENT_HEADER);
     if (proof !== undefined) throw corrupt(file, 0, `${firstSeq}, but the record at offset ${proof.offset} was written after it was synced — refusing to drop the segment`);
     return undefined;
   }
@@ -139,7 +139,7 @@ async function cutOffAfter(fs: FileSystem, dir: string, maxEntrySize: number, nu
   for (const number of numbers.slice(from)) {
     const file = path.join(dir, segmentName(number));
     const replay = replayRecords(await fs.readFile(file), file, SEGMENT_HEADER, RECORD_HEADER, (data, offset) => readWalRecordAt(data, offset, maxEntrySize));
-    const proof = replay.records.find((record) => record.syncedLength > SEGMENT_HEADER);
+    const proof = replay.records.find((record) => record.syncedLength >= SEGMENT_HEADER);
     if (proof !== undefined) {
       throw corrupt(path.join(dir, segmentName(numbers[from - 1]!)), live.validLength, `${what}; the record at offset ${proof.offset} of ${file} was written after they were synced — refusing to skip them`);
     }

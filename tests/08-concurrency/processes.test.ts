@@ -14,6 +14,7 @@ import { expectSame, failure, mismatch, rethrowStub } from '../../harness/assert
 import { TSX_LOADER } from '../../harness/crash/child-process.ts';
 import { show } from '../../harness/display.ts';
 import { ROOT } from '../../harness/stages.ts';
+import { childEnvironment } from '../../harness/target.ts';
 import type { ConcurrentStore, Stage08 } from '../../stages/08-concurrency/contract.ts';
 import { nodeFileSystem } from '../../stages/file-system.ts';
 import { b, codeOf, messageOf, rule } from './setup.ts';
@@ -51,8 +52,8 @@ class Holder {
     readonly name: string,
     dir: string,
   ) {
-    // The environment carries over, and with it KATA_TARGET, KATA_ENGINE and KATA_REFERENCE_ROOT.
-    this.child = spawn(process.execPath, ['--import', TSX_LOADER, HOLDER, dir], { cwd: ROOT, env: process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // The target settings as this run began, not as code under test may have set them since.
+    this.child = spawn(process.execPath, ['--import', TSX_LOADER, HOLDER, dir], { cwd: ROOT, env: childEnvironment(), stdio: ['pipe', 'pipe', 'pipe'] });
     const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-2000));
     this.child.stdout!.on('data', keep);
     this.child.stderr!.on('data', keep);
