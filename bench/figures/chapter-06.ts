@@ -260,7 +260,7 @@ async function syncModes(): Promise<void> {
 
 async function indexAhead(): Promise<void> {
   const mutant = MUTANTS.find((m) => m.id === 'wal-index-ahead-of-log')!;
-  for (const only of ['06-F01', '06-E06']) {
+  for (const only of ['06-F01', '06-E14']) {
     const [outcome] = await runSuites({ stages: [findStage('06')!], target: 'reference', seed: 1, referenceRoot: buildMutant(mutant), showConsole: false, only, engine: 'lsm' });
     const test = outcome!.tests.find((t) => t.id === only);
     console.log(`${only} on ${mutant.id} (seed 1, LSM tree): ${test?.status ?? 'not run'}`);
@@ -274,5 +274,5 @@ export const FIGURES_06: readonly Figure[] = [
   { name: 'segment', what: 'a real segment after put a=1, put cat=meow, delete a, decoded (simulated disk)', run: segment },
   { name: 'group-commit', what: 'six puts issued together, their writes, fsyncs and acknowledgements by turn (simulated disk, jitter)', run: groupCommit },
   { name: 'sync-modes', what: "puts/s and fsyncs per write in 'commit' and 'window' mode, 1 and 100 writers, real disk", run: syncModes },
-  { name: 'index-ahead', what: 'what 06-F01 and 06-E06 say when the LSM tree writes a table before the log is synced (a mutant)', run: indexAhead },
+  { name: 'index-ahead', what: 'what 06-F01 and 06-E14 say when the LSM tree writes a table before the log is synced (a mutant)', run: indexAhead },
 ];

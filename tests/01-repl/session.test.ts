@@ -17,7 +17,23 @@ rule('01-E02', 'get of a missing key answers (not found)', 'get', (stage) =>
     (not found)
   `));
 
-rule('01-E03', 'put replaces, del removes, del of a missing key is OK', 'del', (stage) =>
+rule('01-E03', 'del removes the key and answers OK, whether or not the key was there', 'del', (stage) =>
+  expectTranscript(stage, `
+    > put k v
+    OK
+    > del k
+    OK
+    > get k
+    (not found)
+    > delete k
+    OK
+    > del never-there
+    OK
+    > get never-there
+    (not found)
+  `));
+
+rule('01-E19', 'put of a key that holds a value replaces it', 'put', (stage) =>
   expectTranscript(stage, `
     > put k first
     OK
@@ -25,12 +41,9 @@ rule('01-E03', 'put replaces, del removes, del of a missing key is OK', 'del', (
     OK
     > get k
     second
-    > del k
-    OK
-    > get k
-    (not found)
-    > delete k
-    OK
+    > scan
+    k second
+    (1 key)
   `));
 
 rule('01-E04', 'scan lists "KEY VALUE" lines in byte order and a count line', 'scan', (stage) =>

@@ -40,6 +40,9 @@ rule('05-E02', 'what was flushed, or the store closed over, is there after a reo
   expectSame(await contents(await open(stage, crashed)), ['"x"="flushed"'], 'put x, flush, power cut, reopen, scan');
 });
 
+/** A lookup or a scan is the Contract's rule, also when a memory-budget test makes it (05-E03). */
+const CONTRACT = { section: 'Contract' };
+
 rule('05-E03', 'a data set thirty times the memory budget works, and lives on disk', 'Memory budget', async (stage) => {
   const fs = simDisk();
   const budget = 64 * KiB;
@@ -53,17 +56,17 @@ rule('05-E03', 'a data set thirty times the memory budget works, and lives on di
   expectTrue(stats.memoryBytes <= 2 * budget, `with a memory budget of ${budget} bytes, stats().memoryBytes after writing ${count * 250} bytes`, `expected at most ${2 * budget}, received ${stats.memoryBytes}`);
   expectTrue(onDisk >= count * 240, 'the data must be in the store\'s files', `the files listed by stats() hold ${onDisk} bytes for ${count * 250} bytes of data`);
   for (const i of [0, 1, 4999, 7998, 7999, 3141]) {
-    expectSame(text(await store.get(b(`key:${String(i).padStart(6, '0')}`))), value(i), `get key:${String(i).padStart(6, '0')} of ${count}`);
+    expectSame(text(await store.get(b(`key:${String(i).padStart(6, '0')}`))), value(i), `get key:${String(i).padStart(6, '0')} of ${count}`, CONTRACT);
   }
   let seen = 0;
   let previous = '';
   for await (const { key } of store.scan()) {
     const k = text(key)!;
-    expectTrue(k > previous, 'a full scan returns keys in order', `${k} came after ${previous}`);
+    expectTrue(k > previous, 'a full scan returns keys in order', `${k} came after ${previous}`, CONTRACT);
     previous = k;
     seen++;
   }
-  expectSame(seen, count, `a full scan of ${count} keys written with a ${budget}-byte budget`);
+  expectSame(seen, count, `a full scan of ${count} keys written with a ${budget}-byte budget`, CONTRACT);
 });
 
 rule('05-E04', 'values of 100 KiB and 1 MiB survive a reopen', 'Contract', async (stage) => {

@@ -3,11 +3,12 @@
 // first records of an append and lose the rest) and EIO at every step: after each, the store
 // holds whole batches only — every acknowledged one, never part of one.
 
-import { expectErrorCode, failure, mismatch, rethrowStub } from '../../harness/assert.ts';
+import { expectContents, expectErrorCode, expectResolves, failure, rethrowStub } from '../../harness/assert.ts';
 import { atEveryStep, describePoint, describeStep } from '../../harness/crash-points.ts';
 import { show } from '../../harness/display.ts';
 import { watchFaults } from '../../harness/fault-watch.ts';
 import type { FaultRule } from '../../harness/sim-fs/faults.ts';
+import type { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
 import type { BatchWrite, Stage06, WalStore, WalStoreOptions } from '../../stages/06-wal/contract.ts';
 import { b, contents, History, KiB, keyOf, open, powerCut, reopen, rule, simDisk } from './setup.ts';
 import { replayPoint } from '../../harness/replay.ts';
@@ -20,31 +21,55 @@ interface Write {
 const asBatch = (writes: readonly Write[]): BatchWrite[] => writes.map(({ key, value }) => (value === undefined ? { key: b(key) } : { key: b(key), value: b(value) }));
 const describeBatch = (writes: readonly Write[]) => `[${writes.map(({ key, value }) => (value === undefined ? `delete ${key}` : `put ${key}`)).join(', ')}]`;
 
-rule('06-E08', 'write(batch) applies its puts and deletes, all durable when it resolves; a later write of a key in the batch wins', 'Batches', async (stage) => {
+/** A store holding gone=old, then write([put a 1, delete gone, put b 2]) with sync 'commit'. */
+async function oneBatch(stage: Stage06): Promise<{ fs: SimFileSystem; store: WalStore; doing: string }> {
   const fs = simDisk();
   const store = await open(stage, fs, { sync: 'commit' });
   await store.put(b('gone'), b('old'));
-  const writes: Write[] = [{ key: 'a', value: '1' }, { key: 'gone' }, { key: 'b', value: '2' }, { key: 'a', value: '3' }];
+  const writes: Write[] = [{ key: 'a', value: '1' }, { key: 'gone' }, { key: 'b', value: '2' }];
   await store.write(asBatch(writes));
-  const doing = `put gone=old, then write(${describeBatch(writes)}) with a = 1 then a = 3`;
-  const expected = ['"a"="3"', '"b"="2"'];
-  const now = await contents(store);
-  if (now.join(' ') !== expected.join(' ')) throw mismatch(`${doing}, scan`, expected.join(' '), now.join(' ') || '(empty)');
-  await powerCut(fs);
-  const after = await contents(await reopen(stage, fs, `${doing}, a power cut, reopen`));
-  if (after.join(' ') !== expected.join(' ')) throw mismatch(`${doing}, a power cut, reopen, scan`, `${expected.join(' ')} (write() resolved with sync 'commit': durable)`, after.join(' ') || '(empty)');
+  return { fs, store, doing: `put gone=old, then write(${describeBatch(writes)})` };
+}
+
+rule('06-E08', 'write(batch) applies its puts and deletes', 'Batches', async (stage) => {
+  const { store, doing } = await oneBatch(stage);
+  expectContents(await contents(store), ['"a"="1"', '"b"="2"'], `${doing}, scan`);
 });
 
-rule('06-E09', 'a batch holding one bad write rejects whole, writing nothing; an empty batch resolves', 'Batches', async (stage) => {
+rule('06-E15', 'write(batch) resolves only once every write of the batch is durable', 'Batches', async (stage) => {
+  const { fs, doing } = await oneBatch(stage);
+  await powerCut(fs);
+  const after = await contents(await reopen(stage, fs, `${doing}, a power cut, reopen`));
+  expectContents(after, ['"a"="1"', '"b"="2"'], `${doing}, a power cut, reopen, scan`, "write() resolved with sync 'commit': durable");
+});
+
+rule('06-E16', 'a later write of a key in a batch wins over an earlier one, also when the log is replayed', 'Batches', async (stage) => {
+  const fs = simDisk();
+  const store = await open(stage, fs, { sync: 'commit' });
+  await store.put(b('c'), b('old'));
+  const writes: Write[] = [{ key: 'a', value: '1' }, { key: 'c' }, { key: 'c', value: 'new' }, { key: 'a', value: '3' }, { key: 'b', value: '2' }, { key: 'b' }];
+  await store.write(asBatch(writes));
+  const doing = `put c=old, then write(${describeBatch(writes)}) with a = 1 then a = 3`;
+  const expected = ['"a"="3"', '"c"="new"'];
+  expectContents(await contents(store), expected, `${doing}, scan`);
+  await powerCut(fs);
+  const after = await contents(await reopen(stage, fs, `${doing}, a power cut, reopen`));
+  expectContents(after, expected, `${doing}, a power cut, reopen (the batch replayed from the log), scan`);
+});
+
+rule('06-E09', 'a batch holding one bad write rejects with its code, and none of its writes happen', 'Batches', async (stage) => {
   const store = await open(stage, simDisk(), { sync: 'commit', limits: { maxKeySize: 16, maxValueSize: 64 } });
   await store.put(b('kept'), b('before'));
   await expectErrorCode(() => store.write([{ key: b('a'), value: b('1') }, { key: b('k'.repeat(17)), value: b('2') }]), 'KEY_TOO_LARGE', 'write([put a, put a 17-byte key]) with maxKeySize 16');
   await expectErrorCode(() => store.write([{ key: b('a'), value: b('1') }, { key: b('b'), value: b('v'.repeat(65)) }]), 'VALUE_TOO_LARGE', 'write([put a, put b with a 65-byte value]) with maxValueSize 64');
-  await store.write([]);
-  const found = await contents(store);
-  if (found.join(' ') !== '"kept"="before"') {
-    throw mismatch('put kept, two batches that each hold one oversized write, an empty batch, scan', '"kept"="before" (a rejected batch writes nothing: not even its good writes)', found.join(' '));
-  }
+  expectContents(await contents(store), ['"kept"="before"'], 'put kept, two batches that each hold one oversized write, scan', 'a rejected batch writes nothing: not even its good writes');
+});
+
+rule('06-E17', 'an empty batch resolves, and changes nothing', 'Batches', async (stage) => {
+  const store = await open(stage, simDisk(), { sync: 'commit' });
+  await store.put(b('kept'), b('before'));
+  await expectResolves(() => store.write([]), 'put kept, then write([])', 'it resolves');
+  expectContents(await contents(store), ['"kept"="before"'], 'put kept, write([]), scan');
 });
 
 /** Batch i of the workload: 8 writes (one a delete after the first batches) with 150-byte values, so one batch spans several 512-byte sectors. */

@@ -1,8 +1,9 @@
 // Stage 06 checkpoints and replay: a checkpoint shrinks the log and stats() shows it; checkpoints
-// start by themselves and close() waits for them; overwrites and deletes replay in order over whatever the index had made
-// durable, and replaying twice changes nothing.
+// start by themselves and close() waits for them; overwrites and deletes replay in order over
+// whatever the index had made durable, replaying twice changes nothing, and the index never
+// gets ahead of the log.
 
-import { expectResolves, expectSame, expectTrue, failure, mismatch } from '../../harness/assert.ts';
+import { expectContents, expectResolves, expectSame, expectTrue, failure, mismatch } from '../../harness/assert.ts';
 import type { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
 import type { Stage06, WalStats, WalStore } from '../../stages/06-wal/contract.ts';
 import { b, contents, DIR, describeDifference, History, KiB, open, powerCut, reopen, rule, simDisk } from './setup.ts';
@@ -124,7 +125,11 @@ async function fill(store: WalStore, history: History, round: number): Promise<v
   }
 }
 
-async function replayScenario(stage: Stage06, checkpointsAfter: readonly number[]): Promise<void> {
+/**
+ * Six overwrites and deletes of k and j, each followed by 60 fillers, with checkpoint() after
+ * the steps listed, then a power cut: the disk, the history of states, and what was done.
+ */
+async function replayScenario(stage: Stage06, checkpointsAfter: readonly number[]): Promise<{ fs: SimFileSystem; history: History; scenario: string }> {
   const fs = simDisk();
   const history = new History();
   const store = await open(stage, fs);
@@ -148,30 +153,46 @@ async function replayScenario(stage: Stage06, checkpointsAfter: readonly number[
       done.push('checkpoint()');
     }
   }
-  const scenario = `${done.join(', ')} (16 KiB budget)`;
   fs.recover('durable');
-  let doing = `${scenario}, power cut, reopen`;
-  const first = await reopen(stage, fs, doing);
-  await expectContent(first, history, doing);
-  expectSame(await first.get(b('k')), undefined, `${doing}: get k (deleted last)`);
-  expectSame(await first.get(b('j')), b('j2'), `${doing}: get j`);
-  fs.recover('durable');
-  doing = `${doing}, power cut again at once, reopen (the log replayed a second time)`;
-  const second = await reopen(stage, fs, doing);
-  await expectContent(second, history, doing);
-  await second.put(b('k'), b('v3'));
-  history.put('k', 'v3');
-  await second.delete(b('j'));
-  history.delete('j');
-  await fill(second, history, 99);
-  fs.recover('durable');
-  doing = `${doing}, put k v3, delete j, 60 fillers, power cut, reopen`;
-  const third = await reopen(stage, fs, doing);
-  await expectContent(third, history, doing);
-  await third.close();
-  doing = `${doing}, close, reopen`;
-  await expectContent(await reopen(stage, fs, doing), history, doing);
+  return { fs, history, scenario: `${done.join(', ')} (16 KiB budget), power cut` };
 }
+
+/** Where the scenarios put their checkpoints: none, one early, one late, two, after every step. */
+const CHECKPOINTS_AFTER: readonly (readonly number[])[] = [[], [1], [3], [2, 4], [1, 2, 3, 4, 5, 6]];
+
+rule('06-E06', 'overwrites and deletes replay in order over the index, with checkpoints anywhere', 'Recovery', async (stage) => {
+  for (const checkpointsAfter of CHECKPOINTS_AFTER) {
+    const { fs, history, scenario } = await replayScenario(stage, checkpointsAfter);
+    let doing = `${scenario}, reopen`;
+    const first = await reopen(stage, fs, doing);
+    await expectContent(first, history, doing);
+    expectSame(await first.get(b('k')), undefined, `${doing}: get k (deleted last)`);
+    expectSame(await first.get(b('j')), b('j2'), `${doing}: get j`);
+    await first.put(b('k'), b('v3'));
+    history.put('k', 'v3');
+    await first.delete(b('j'));
+    history.delete('j');
+    await fill(first, history, 99);
+    fs.recover('durable');
+    doing = `${doing}, put k v3, delete j, 60 fillers, power cut, reopen`;
+    const second = await reopen(stage, fs, doing);
+    await expectContent(second, history, doing);
+    await second.close();
+    doing = `${doing}, close, reopen`;
+    await expectContent(await reopen(stage, fs, doing), history, doing);
+  }
+});
+
+rule('06-E13', 'a power cut right after recovery replays the log a second time, and that changes nothing', 'Recovery', async (stage) => {
+  for (const checkpointsAfter of CHECKPOINTS_AFTER) {
+    const { fs, scenario } = await replayScenario(stage, checkpointsAfter);
+    const doing = `${scenario}, reopen`;
+    const once = await contents(await reopen(stage, fs, doing));
+    fs.recover('durable');
+    const again = `${doing}, power cut again at once, reopen (the log replayed a second time)`;
+    expectContents(await contents(await reopen(stage, fs, again)), once, again, 'what the first replay recovered');
+  }
+});
 
 /**
  * The index must never get ahead of the log. With sync 'window' and a long window, a flush()
@@ -179,7 +200,7 @@ async function replayScenario(stage: Stage06, checkpointsAfter: readonly number[
  * disk on its own. Were the index written before the log, a power cut would leave it holding
  * `k = new` and the fillers, and replaying the log's `k = old` over it would mix old and new.
  */
-async function indexNotAheadOfLog(stage: Stage06): Promise<void> {
+rule('06-E14', 'the index never gets ahead of the log: a power cut after the index wrote to disk by itself leaves a state the store passed through', 'The log', async (stage) => {
   const fs = simDisk();
   const history = new History();
   const store = await open(stage, fs, { sync: 'window', syncWindowMs: 1000 });
@@ -204,9 +225,4 @@ async function indexNotAheadOfLog(stage: Stage06): Promise<void> {
   if (history.match(found) === -1) {
     throw failure(doing, `${history.explain(found)}\n  (is the index written to disk before the log records it holds are durable? README, "Log before data")`);
   }
-}
-
-rule('06-E06', 'overwrites and deletes replay in order over the index, never ahead of the log, with checkpoints anywhere; replaying twice changes nothing', 'Recovery', async (stage) => {
-  for (const checkpointsAfter of [[], [1], [3], [2, 4], [1, 2, 3, 4, 5, 6]]) await replayScenario(stage, checkpointsAfter);
-  await indexNotAheadOfLog(stage);
 });

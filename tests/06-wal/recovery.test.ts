@@ -60,7 +60,7 @@ async function recordEnds(stage: Stage06, fs: SimFileSystem): Promise<{ name: st
   return ends.every((end, i) => i === 0 || end > ends[i - 1]!) ? { name, ends } : undefined;
 }
 
-rule('06-K01', 'a torn tail is cut off and writing goes on after it; damage in the middle of the log is refused with CORRUPT', 'Recovery', async (stage) => {
+rule('06-K01', 'a torn tail is cut off, and writing goes on after it', 'Recovery', async (stage) => {
   // Torn tails in 'window' mode: ten writes since the last fsync, each kept, lost or garbled.
   for (let seed = 1; seed <= 12; seed++) {
     const fs = simDisk(seed);
@@ -95,7 +95,10 @@ rule('06-K01', 'a torn tail is cut off and writing goes on after it; damage in t
     fs.recover('torn');
     await recoversAndGoesOn(stage, fs, history, `sync 'commit': 20 awaited puts, then 3 puts issued together with the power cut ${at} (torn), reopen`);
   }
-  // Damage in the middle: a byte flipped in an early record that later records vouch for.
+});
+
+rule('06-K05', 'damage in the middle of the log is refused with CORRUPT, naming the file and the offset', 'Recovery', async (stage) => {
+  // A byte flipped in an early record that later records vouch for.
   const probe = simDisk();
   const built = async (fs: SimFileSystem) => {
     const store = await open(stage, fs, { sync: 'commit' });

@@ -5,8 +5,9 @@
 import { Mismatch, mismatch, rethrowStub } from '../../harness/assert.ts';
 import { show } from '../../harness/display.ts';
 import { DelegatingFileSystem, withHandle } from '../../harness/sim-fs/delegating.ts';
+import type { SimProcessView } from '../../harness/sim-fs/processes.ts';
 import { SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
-import type { ConcurrentStore } from '../../stages/08-concurrency/contract.ts';
+import type { ConcurrentStore, Stage08 } from '../../stages/08-concurrency/contract.ts';
 import type { FileHandle, FileSystem } from '../../stages/file-system.ts';
 import { b, codeOf, DIR, messageOf, openOrFail, options, overwrite, rule, simDisk, text, within } from './setup.ts';
 
@@ -55,12 +56,23 @@ rule('08-E01', 'a second open of a directory in use, in the same process, is ref
   if (value !== 'v') throw mismatch('after close and reopen: get k', '"v"', show(value));
 });
 
-rule('08-E02', "another process's lock is respected while it runs, and taken over once it is killed; a stale LOCK from a dead pid is taken over", 'One owner per directory', async (stage) => {
-  const fs = simDisk();
+/** Process A opens a new store on `fs` and puts a0 … a19 (acknowledged); returns A, still running. */
+async function openedByAnotherProcess(stage: Stage08, fs: SimFileSystem): Promise<SimProcessView> {
   const other = fs.spawnProcess();
   const theirs = await openOrFail(stage, options(other), 'process A opening a new store');
   for (let i = 0; i < 20; i++) await theirs.put(b(`a${i}`), b(`from A ${i}`));
+  return other;
+}
+
+rule('08-E02', "another process's lock is respected while it runs: the open is refused with LOCKED naming its pid", 'One owner per directory', async (stage) => {
+  const fs = simDisk();
+  const other = await openedByAnotherProcess(stage, fs);
   await expectLocked(() => stage.openStore(options(fs)), other.pid, `process B opening the directory process A (pid ${other.pid}) has open`);
+});
+
+rule('08-E06', 'a stale LOCK, naming a process that is not running (killed, or a pid written by hand), is taken over', 'One owner per directory', async (stage) => {
+  const fs = simDisk();
+  const other = await openedByAnotherProcess(stage, fs);
   other.kill(); // kill -9: A's files stay as they are (no power loss), its LOCK names a dead pid
   const ours = await openOrFail(stage, options(fs), `process B opening the directory after process A (pid ${other.pid}) was killed`);
   for (let i = 0; i < 20; i++) {
@@ -91,22 +103,32 @@ class SlowReadDisk extends DelegatingFileSystem {
   }
 }
 
-rule('08-E03', 'close() waits for the calls in flight; every call after it, and the next step of a scan begun before it, rejects with CLOSED', 'Closing', async (stage) => {
+const keyAt = (i: number) => `k${String(i).padStart(3, '0')}`;
+
+/**
+ * What close() meets: 300 keys a checkpoint put on disk (gets read files), a scan begun and left
+ * open after its first entry, and a transaction begun with a staged write, never committed.
+ */
+async function beforeClose(stage: Stage08) {
   const fs = new SlowReadDisk(simDisk());
   const store = await openOrFail(stage, options(fs), 'opening a new store');
-  const key = (i: number) => `k${String(i).padStart(3, '0')}`;
-  for (let i = 0; i < 300; i++) await store.put(b(key(i)), b(`v${i}`.padEnd(100, '.')));
-  await store.checkpoint(); // the data on disk: gets read files
+  for (let i = 0; i < 300; i++) await store.put(b(keyAt(i)), b(`v${i}`.padEnd(100, '.')));
+  await store.checkpoint();
   const scan = store.scan()[Symbol.asyncIterator]();
   await scan.next();
   const tx = store.begin();
   await tx.put(b('tx'), b('staged'));
+  return { fs, store, scan, tx };
+}
+
+rule('08-E03', 'close() waits for the calls in flight, and a second close() settles with the first', 'Closing', async (stage) => {
+  const { fs, store } = await beforeClose(stage);
   fs.slow = true; // from now on every read takes a few ms: the gets below are mid-read when close() comes
   const events: string[] = [];
   const inFlight = [
     ...Array.from({ length: 40 }, (_, i) => store.put(b(`late${i}`), b(`x${i}`))),
-    ...Array.from({ length: 20 }, (_, i) => store.get(b(key(i * 15))).then((value) => {
-      if (!text(value)?.startsWith(`v${i * 15}.`)) throw new Error(`get ${key(i * 15)} returned ${show(text(value))}`);
+    ...Array.from({ length: 20 }, (_, i) => store.get(b(keyAt(i * 15))).then((value) => {
+      if (!text(value)?.startsWith(`v${i * 15}.`)) throw new Error(`get ${keyAt(i * 15)} returned ${show(text(value))}`);
     })),
   ].map((call) => call.finally(() => events.push('call')));
   // Two close() calls while calls are in flight: both must settle, after every one of them.
@@ -118,6 +140,19 @@ rule('08-E03', 'close() waits for the calls in flight; every call after it, and 
   if (failed.length > 0) throw mismatch('60 calls made before close(), 20 of them gets in the middle of reading a file', 'they complete (close waits for them)', `${failed.length} rejected, e.g. ${show((failed[0] as PromiseRejectedResult).reason)}`);
   const early = events.indexOf('close');
   if (early < inFlight.length) throw mismatch('60 calls made before close()', 'close() resolves after every one of them settled', `it resolved when ${early} of them had: it closed the files under the others`);
+  await store.close(); // a third close, after the first resolved, is fine
+  const reopened = await openOrFail(stage, options(fs), 'reopening after close()');
+  const missing: string[] = [];
+  for (let i = 0; i < 40; i++) if (text(await reopened.get(b(`late${i}`))) !== `x${i}`) missing.push(`late${i}`);
+  const staged = text(await reopened.get(b('tx')));
+  await reopened.close();
+  if (missing.length > 0) throw mismatch('after reopening', 'every put that resolved before close() returned', `missing ${missing.join(', ')}`);
+  if (staged !== undefined) throw mismatch('after reopening', 'the write of a transaction that never committed is not there', `tx = ${show(staged)}`);
+});
+
+rule('08-E07', 'every call after close() rejects with CLOSED, a transaction\'s calls and the next step of an earlier scan included', 'Closing', async (stage) => {
+  const { store, scan, tx } = await beforeClose(stage);
+  await within(store.close(), 5_000, 'close() with a scan and a transaction begun before it and left open (neither is a call in flight)');
   await expectClosed(() => store.get(b('k000')), 'get after close()');
   await expectClosed(() => store.put(b('k000'), b('x')), 'put after close()');
   await expectClosed(() => store.delete(b('k000')), 'delete after close()');
@@ -129,14 +164,6 @@ rule('08-E03', 'close() waits for the calls in flight; every call after it, and 
   await expectClosed(() => scan.next(), 'the next step of a scan begun before close()');
   await expectClosed(() => tx.put(b('tx2'), b('x')), 'put in a transaction begun before close()');
   await expectClosed(() => tx.commit(), 'commit of a transaction begun before close()');
-  await store.close(); // a second close is fine
-  const reopened = await openOrFail(stage, options(fs), 'reopening after close()');
-  const missing: string[] = [];
-  for (let i = 0; i < 40; i++) if (text(await reopened.get(b(`late${i}`))) !== `x${i}`) missing.push(`late${i}`);
-  const staged = text(await reopened.get(b('tx')));
-  await reopened.close();
-  if (missing.length > 0) throw mismatch('after reopening', 'every put that resolved before close() returned', `missing ${missing.join(', ')}`);
-  if (staged !== undefined) throw mismatch('after reopening', 'the write of a transaction that never committed is not there', `tx = ${show(staged)}`);
 });
 
 rule('08-E04', 'a scan begun before many flushes and compactions reads its snapshot to the end, from the files it started on', 'Scans read one snapshot', async (stage) => {
