@@ -86,7 +86,7 @@ export function expectContents(found: readonly string[], expected: readonly stri
 }
 
 /** The keys on which two contents (`"key"="value"` lines) differ, each said in words. */
-function differences(expected: readonly string[], found: readonly string[]): string[] {
+export function keyDifferences(expected: readonly string[], found: readonly string[]): string[] {
   const parse = (lines: readonly string[]) => new Map(lines.map((line) => [line.slice(0, line.indexOf('"="') + 1), line.slice(line.indexOf('"="') + 2)]));
   const want = parse(expected);
   const got = parse(found);
@@ -104,7 +104,7 @@ function differences(expected: readonly string[], found: readonly string[]): str
 
 /** The keys on which two contents differ, for a message: at most five of them. */
 export function describeDifference(expected: readonly string[], found: readonly string[]): string {
-  const out = differences(expected, found);
+  const out = keyDifferences(expected, found);
   if (out.length === 0) return 'no difference';
   return out.length > 5 ? `${out.slice(0, 5).join('; ')}; … (${out.length} keys differ)` : out.join('; ');
 }

@@ -4,8 +4,8 @@
 
 import type { KvStore } from '../../stages/02-ordered-map/contract.ts';
 import type { Stage06, WalStore, WalStoreOptions } from '../../stages/06-wal/contract.ts';
-import { expectResolves, expectTrue, mismatch, rethrowStub } from '../../harness/assert.ts';
-import { showBytes } from '../../harness/display.ts';
+import { describeDifference, expectResolves, expectTrue, keyDifferences, mismatch, rethrowStub } from '../../harness/assert.ts';
+import { describeContents, showBytes } from '../../harness/display.ts';
 import { defineStage } from '../../harness/kata.ts';
 import { type CrashMode, SimFileSystem } from '../../harness/sim-fs/sim-fs.ts';
 import { b, DIR, KiB, overwrite, simDisk, text } from '../../harness/suite-helpers.ts';
@@ -41,37 +41,7 @@ export async function contents(store: KvStore): Promise<string[]> {
   return out;
 }
 
-/** Padded values shortened for messages: "v17.…" stands for "v17" padded with dots (any run of 6 or more at the end). */
-const shorten = (line: string) => line.replace(/([^"])\1{5,}"/g, '$1…"');
-
-export const describeContents = (lines: readonly string[]) => {
-  const shown = lines.map(shorten);
-  return shown.length === 0 ? '(empty)' : shown.length > 6 ? `${shown.slice(0, 6).join(' ')} … (${shown.length} entries)` : shown.join(' ');
-};
-
-/** The keys on which two contents differ, each said in words. */
-function differences(expected: readonly string[], found: readonly string[]): string[] {
-  const parse = (lines: readonly string[]) => new Map(lines.map((line) => [line.slice(0, line.indexOf('"="') + 1), line.slice(line.indexOf('"="') + 2)]));
-  const want = parse(expected);
-  const got = parse(found);
-  const out: string[] = [];
-  for (const key of [...new Set([...want.keys(), ...got.keys()])].sort()) {
-    const w = want.get(key);
-    const g = got.get(key);
-    if (w === g) continue;
-    if (g === undefined) out.push(`${key} is missing (expected ${shorten(w!)})`);
-    else if (w === undefined) out.push(`${key} holds ${shorten(g)} (expected no such key)`);
-    else out.push(`${key} holds ${shorten(g)} (expected ${shorten(w)})`);
-  }
-  return out;
-}
-
-/** The keys on which two contents differ, for a message: at most five of them. */
-export function describeDifference(expected: readonly string[], found: readonly string[]): string {
-  const out = differences(expected, found);
-  if (out.length === 0) return 'no difference';
-  return out.length > 5 ? `${out.slice(0, 5).join('; ')}; … (${out.length} keys differ)` : out.join('; ');
-}
+export { describeContents, describeDifference };
 
 /** A deterministic key for step i of a workload, one of `spread`. */
 export function keyOf(i: number, spread: number): string {
@@ -199,7 +169,7 @@ export class History {
     let closest = this.latest;
     let fewest = Infinity;
     for (let i = this.latest; i >= Math.max(this.durableFrom, this.latest - 2000); i--) {
-      const differing = differences(this.lines(i), found).length;
+      const differing = keyDifferences(this.lines(i), found).length;
       if (differing < fewest) [closest, fewest] = [i, differing];
     }
     return (
