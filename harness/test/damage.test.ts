@@ -15,7 +15,7 @@ import type { KvStore } from '../../stages/02-ordered-map/contract.ts';
 import { BTreeStore } from '../../reference/btree/btree-store.ts';
 import { LsmStore } from '../../reference/lsm/lsm-store.ts';
 import { repairLsm } from '../../reference/lsm/repair.ts';
-import type { EngineOptions } from '../../reference/store/engine-options.ts';
+import type { EngineOptions } from '../../reference/core/engine-options.ts';
 import { WalStore } from '../../reference/wal/wal-store.ts';
 import { Rng } from '../sim-fs/rng.ts';
 import type { SimFileSystem } from '../sim-fs/sim-fs.ts';

@@ -3,7 +3,7 @@
 // handle is closed when the last of them is done.
 
 import type { FileHandle } from '../../stages/file-system.ts';
-import type { SkipList } from '../memtable/skiplist.ts';
+import type { SkipList } from '../core/skiplist.ts';
 import { GroupCommit, type SyncPolicy } from './group-commit.ts';
 
 /** Where a key's current value lies in the log. */

@@ -12,15 +12,15 @@
 // which always holds a prefix of the store's history.
 
 import path from 'node:path';
+import type { Entry, Limits, ScanOptions } from '../../stages/02-ordered-map/contract.ts';
 import type { DiskStats } from '../../stages/05-disk-index/contract.ts';
 import { nodeFileSystem, type FileSystem } from '../../stages/file-system.ts';
 import { compareBytes, copyBytes, keepBytes } from '../core/bytes.ts';
 import { KvError } from '../core/errors.ts';
-import { SkipList } from '../memtable/skiplist.ts';
-import type { EngineOptions } from '../store/engine-options.ts';
-import { checkKey, checkValue, DEFAULT_LIMITS, type Limits } from '../store/limits.ts';
-import type { Entry } from '../store/memory-store.ts';
-import { checkScanOptions, type ScanOptions } from '../store/scan-options.ts';
+import { SkipList } from '../core/skiplist.ts';
+import type { EngineOptions } from '../core/engine-options.ts';
+import { checkKey, checkValue, DEFAULT_LIMITS } from '../core/limits.ts';
+import { checkScanOptions } from '../core/scan-options.ts';
 import { createDirectory, readIfExists } from '../storage/directory.ts';
 import { claimDirectory, ENGINE_FILE } from '../storage/engine-file.ts';
 import { BlockCache } from './block-cache.ts';

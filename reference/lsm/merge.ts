@@ -8,7 +8,7 @@
 // a full scan spent most of its time settling promises.)
 
 import { compareBytes } from '../core/bytes.ts';
-import type { Bounds, SkipList } from '../memtable/skiplist.ts';
+import type { Bounds, SkipList } from '../core/skiplist.ts';
 import type { Cell } from './cell.ts';
 
 export interface Cursor {

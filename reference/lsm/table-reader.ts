@@ -4,7 +4,7 @@
 import type { FileHandle, FileSystem } from '../../stages/file-system.ts';
 import { compareBytes } from '../core/bytes.ts';
 import { KvError } from '../core/errors.ts';
-import { type Bounds, isAboveLower, isBelowUpper } from '../memtable/skiplist.ts';
+import { type Bounds, isAboveLower, isBelowUpper } from '../core/skiplist.ts';
 import type { BlockCache } from './block-cache.ts';
 import { mayContain } from './bloom.ts';
 import type { Cell } from './cell.ts';

@@ -1,10 +1,9 @@
 // A REPL session: takes one line, answers with output lines. No terminal, no streams, so
 // tests drive it directly; stream.ts wires it to stdin and stdout.
 
+import type { Entry, ScanOptions } from '../../stages/02-ordered-map/contract.ts';
 import type { Transaction } from '../../stages/07-transactions/contract.ts';
 import { KvError } from '../core/errors.ts';
-import type { Entry } from '../store/memory-store.ts';
-import type { ScanOptions } from '../store/scan-options.ts';
 import { type Command, ParseError } from './command.ts';
 import { formatKey, formatValue } from './format.ts';
 import { HELP_LINES } from './help.ts';

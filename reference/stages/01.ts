@@ -7,7 +7,7 @@ import { formatCommand } from '../repl/format.ts';
 import { parseCommand } from '../repl/parse.ts';
 import { Session, type SessionOptions } from '../repl/session.ts';
 import { runSession } from '../repl/stream.ts';
-import { MemoryStore } from '../store/memory-store.ts';
+import { MemoryStore } from '../core/memory-store.ts';
 
 const session = (options: SessionOptions = {}) => new Session(new MemoryStore(), { ...options, extensions: false });
 

@@ -2,7 +2,7 @@
 // by KATA_ENGINE (lsm, the default, or btree) — `npm test -- stage 05 --engine btree`.
 
 import type { DiskStore, Stage05 } from '../../stages/05-disk-index/contract.ts';
-import type { EngineOptions } from '../store/engine-options.ts';
+import type { EngineOptions } from '../core/engine-options.ts';
 
 /** The engine KATA_ENGINE names; stage 06 puts its write-ahead log in front of the same one. */
 export async function openEngine(options: EngineOptions): Promise<DiskStore> {

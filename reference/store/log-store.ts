@@ -10,6 +10,7 @@
 // - the old log is removed only after the new one and its name are durable.
 
 import path from 'node:path';
+import type { Entry, Limits, ScanOptions } from '../../stages/02-ordered-map/contract.ts';
 import { type FileSystem, nodeFileSystem } from '../../stages/file-system.ts';
 import { copyBytes, keepBytes } from '../core/bytes.ts';
 import { KvError } from '../core/errors.ts';
@@ -17,10 +18,9 @@ import { type SyncPolicy } from '../log/group-commit.ts';
 import { LiveLog, type Location } from '../log/live-log.ts';
 import { DELETE, encodeRecord, PUT, RECORD_HEADER } from '../log/record.ts';
 import { replayLog } from '../log/recover.ts';
-import { SkipList } from '../memtable/skiplist.ts';
-import { checkKey, checkValue, DEFAULT_LIMITS, type Limits } from './limits.ts';
-import type { Entry } from './memory-store.ts';
-import { checkScanOptions, type ScanOptions } from './scan-options.ts';
+import { SkipList } from '../core/skiplist.ts';
+import { checkKey, checkValue, DEFAULT_LIMITS } from '../core/limits.ts';
+import { checkScanOptions } from '../core/scan-options.ts';
 import { createDirectory } from '../storage/directory.ts';
 
 export interface LogStoreOptions {

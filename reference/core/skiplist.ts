@@ -14,7 +14,7 @@
 // skips most of level 0 by starting high and dropping down. The generator is seeded, so a
 // given sequence of inserts always builds the same list: runs are reproducible.
 
-import { compareBytes } from '../core/bytes.ts';
+import { compareBytes } from './bytes.ts';
 
 const MAX_HEIGHT = 12; // 4^12 ≈ 16M keys before searches start to slow down
 const BRANCHING = 4; // one node in four is promoted to the next level
