@@ -8,9 +8,9 @@ import type { SyncPolicy } from '../log/group-commit.ts';
 import type { KeyValueStore } from '../repl/session.ts';
 import { createDirectory } from '../storage/directory.ts';
 import { claimDirectory } from '../storage/engine-file.ts';
-import { DirectoryLock } from '../store/dir-lock.ts';
+import { DirectoryLock } from '../storage/dir-lock.ts';
 import type { EngineOptions } from '../core/engine-options.ts';
-import { LogStore } from '../store/log-store.ts';
+import { LogStore } from '../log/log-store.ts';
 import { TxStore } from '../txn/txn-store.ts';
 import type { Options } from './options.ts';
 

@@ -16,7 +16,7 @@ import { compareBytes, copyBytes, keepBytes } from '../core/bytes.ts';
 import { KvError } from '../core/errors.ts';
 import type { Bounds } from '../core/skiplist.ts';
 import { checkKey, checkValue, DEFAULT_LIMITS } from '../core/limits.ts';
-import { CallGate } from '../store/call-gate.ts';
+import { CallGate } from './call-gate.ts';
 import { checkScanOptions } from '../core/scan-options.ts';
 import { checkBatch, type OpenEngine, WalStore, type Write } from '../wal/wal-store.ts';
 import { Serial } from './serial.ts';

@@ -21,7 +21,7 @@ import { KvError } from '../core/errors.ts';
 import type { EngineOptions } from '../core/engine-options.ts';
 import { checkKey, checkValue, DEFAULT_LIMITS } from '../core/limits.ts';
 import { createDirectory } from '../storage/directory.ts';
-import { DirectoryLock } from '../store/dir-lock.ts';
+import { DirectoryLock } from '../storage/dir-lock.ts';
 import { Segment, segmentName } from './segment.ts';
 import { COMMIT, DELETE, encodeWalRecord, PUT, type RecordType, TX_DELETE, TX_PUT } from './wal-record.ts';
 import { recoverLog } from './wal-recovery.ts';

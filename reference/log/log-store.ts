@@ -14,10 +14,10 @@ import type { Entry, Limits, ScanOptions } from '../../stages/02-ordered-map/con
 import { type FileSystem, nodeFileSystem } from '../../stages/file-system.ts';
 import { copyBytes, keepBytes } from '../core/bytes.ts';
 import { KvError } from '../core/errors.ts';
-import { type SyncPolicy } from '../log/group-commit.ts';
-import { LiveLog, type Location } from '../log/live-log.ts';
-import { DELETE, encodeRecord, PUT, RECORD_HEADER } from '../log/record.ts';
-import { replayLog } from '../log/recover.ts';
+import { type SyncPolicy } from './group-commit.ts';
+import { LiveLog, type Location } from './live-log.ts';
+import { DELETE, encodeRecord, PUT, RECORD_HEADER } from './record.ts';
+import { replayLog } from './recover.ts';
 import { SkipList } from '../core/skiplist.ts';
 import { checkKey, checkValue, DEFAULT_LIMITS } from '../core/limits.ts';
 import { checkScanOptions } from '../core/scan-options.ts';

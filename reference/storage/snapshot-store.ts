@@ -9,9 +9,9 @@
 import path from 'node:path';
 import type { Entry, Limits, ScanOptions } from '../../stages/02-ordered-map/contract.ts';
 import { type FileSystem, nodeFileSystem } from '../../stages/file-system.ts';
-import { createDirectory, readIfExists } from '../storage/directory.ts';
+import { createDirectory, readIfExists } from './directory.ts';
 import { KvError } from '../core/errors.ts';
-import { decodeSnapshot, encodeSnapshot } from '../storage/snapshot-format.ts';
+import { decodeSnapshot, encodeSnapshot } from './snapshot-format.ts';
 import { MemoryStore } from '../core/memory-store.ts';
 
 export const SNAPSHOT_FILE = 'snapshot.db';
