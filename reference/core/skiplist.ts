@@ -1,7 +1,8 @@
 // An ordered map from byte keys to values, kept as a skip list.
 //
-// This is the engine's memtable: stage 02 uses it as the whole store, and the LSM engine of
-// stage 05 keeps its newest writes here before flushing them to a sorted file. A skip list
+// The engine's ordered map: stage 02's store is this list behind its contract (memory-store.ts
+// beside it), and the layers above build on it — the LSM tree's memtable (lsm/memtable.ts), the
+// stage 04 log's index, a transaction's writes and versions. A skip list
 // suits that job: inserts are O(log n) with no rebalancing, an in-order walk is a pointer
 // chase along level 0, and a reader can keep walking while a writer links new nodes in.
 //
