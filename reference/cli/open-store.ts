@@ -2,15 +2,15 @@
 // alone, or an index behind the stage 06 write-ahead log with stage 07's transactions — and
 // what each mode risks when the process ends without a clean close.
 
+import type { SyncPolicy } from '../../stages/04-append-log/contract.ts';
 import type { DiskStore } from '../../stages/05-disk-index/contract.ts';
 import type { FileSystem } from '../../stages/file-system.ts';
-import type { SyncPolicy } from '../log/group-commit.ts';
-import type { KeyValueStore } from '../repl/session.ts';
-import { createDirectory } from '../storage/directory.ts';
-import { claimDirectory } from '../storage/engine-file.ts';
-import { DirectoryLock } from '../storage/dir-lock.ts';
 import type { EngineOptions } from '../core/engine-options.ts';
 import { LogStore } from '../log/log-store.ts';
+import type { KeyValueStore } from '../repl/session.ts';
+import { DirectoryLock } from '../storage/dir-lock.ts';
+import { createDirectory } from '../storage/directory.ts';
+import { claimDirectory } from '../storage/engine-file.ts';
 import { TxStore } from '../txn/txn-store.ts';
 import type { Options } from './options.ts';
 

@@ -16,8 +16,8 @@ import type { Entry, Limits, ScanOptions } from '../../stages/02-ordered-map/con
 import type { DiskStats } from '../../stages/05-disk-index/contract.ts';
 import { nodeFileSystem, type FileSystem } from '../../stages/file-system.ts';
 import { compareBytes, copyBytes, keepBytes } from '../core/bytes.ts';
-import { KvError } from '../core/errors.ts';
 import type { EngineOptions } from '../core/engine-options.ts';
+import { KvError } from '../core/errors.ts';
 import { checkKey, checkValue, DEFAULT_LIMITS } from '../core/limits.ts';
 import { checkScanOptions } from '../core/scan-options.ts';
 import { createDirectory, readIfExists } from '../storage/directory.ts';

@@ -11,8 +11,8 @@
 // single length field is trusted; the structural checks after it catch a writer's bugs.
 
 import type { Entry } from '../../stages/02-ordered-map/contract.ts';
-import { compareBytes } from '../core/bytes.ts';
 import { ByteReader, ByteWriter } from '../core/binary.ts';
+import { compareBytes } from '../core/bytes.ts';
 import { crc32, hex32 } from '../core/crc32.ts';
 import { KvError } from '../core/errors.ts';
 

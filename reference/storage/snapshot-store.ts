@@ -8,20 +8,15 @@
 
 import path from 'node:path';
 import type { Entry, Limits, ScanOptions } from '../../stages/02-ordered-map/contract.ts';
+import type { SnapshotStoreOptions } from '../../stages/03-persistence/contract.ts';
 import { type FileSystem, nodeFileSystem } from '../../stages/file-system.ts';
-import { createDirectory, readIfExists } from './directory.ts';
 import { KvError } from '../core/errors.ts';
-import { decodeSnapshot, encodeSnapshot } from './snapshot-format.ts';
 import { MemoryStore } from '../core/memory-store.ts';
+import { createDirectory, readIfExists } from './directory.ts';
+import { decodeSnapshot, encodeSnapshot } from './snapshot-format.ts';
 
 export const SNAPSHOT_FILE = 'snapshot.db';
 export const TEMP_SUFFIX = '.tmp';
-
-export interface SnapshotStoreOptions {
-  dir: string;
-  fs?: FileSystem;
-  limits?: Partial<Limits>;
-}
 
 export class SnapshotStore {
   private saving: Promise<void> = Promise.resolve();

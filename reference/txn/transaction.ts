@@ -5,9 +5,9 @@ import type { Entry, Limits } from '../../stages/02-ordered-map/contract.ts';
 import type { Isolation, ScanOptions, Transaction } from '../../stages/07-transactions/contract.ts';
 import { compareBytes, copyBytes, keepBytes } from '../core/bytes.ts';
 import { KvError } from '../core/errors.ts';
-import { type Bounds, SkipList } from '../core/skiplist.ts';
 import { checkKey, checkValue } from '../core/limits.ts';
 import { checkScanOptions } from '../core/scan-options.ts';
+import { type Bounds, SkipList } from '../core/skiplist.ts';
 import type { Write } from '../wal/wal-store.ts';
 import type { TxStore } from './txn-store.ts';
 
