@@ -45,7 +45,9 @@ export function layerProblem(from: string, to: string): string | undefined {
   const target = layerOf(to);
   if (source === undefined || target === undefined || source === target) return undefined;
   for (const layer of [source, target]) {
-    if (rankOf(layer) < 0) return `reference/${shown(layer)} has no place in the layers: add it to LAYERS in harness/lint-layers.ts (and to reference/README.md)`;
+    if (rankOf(layer) < 0) {
+      return `reference/${shown(layer)} has no place in the layers: add it to LAYERS in harness/lint-layers.ts (and to reference/README.md)`;
+    }
   }
   const [up, down] = [rankOf(source), rankOf(target)];
   if (down < up) return undefined;
@@ -95,7 +97,9 @@ function contractImports(source: ts.SourceFile, file: string): Set<string> {
 export function duplicateTypes(contracts: readonly SourceFile[], reference: readonly SourceFile[]): TypeProblem[] {
   const parse = ({ file, text }: SourceFile) => ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
   const contractTypes = new Map<string, string>();
-  for (const contract of contracts) for (const { name } of exportedTypes(parse(contract))) if (!contractTypes.has(name)) contractTypes.set(name, contract.file);
+  for (const contract of contracts) {
+    for (const { name } of exportedTypes(parse(contract))) if (!contractTypes.has(name)) contractTypes.set(name, contract.file);
+  }
   const problems: TypeProblem[] = [];
   const seen = new Map<string, string>();
   for (const ref of reference) {
@@ -104,7 +108,8 @@ export function duplicateTypes(contracts: readonly SourceFile[], reference: read
     for (const { name, line } of exportedTypes(source)) {
       const contract = contractTypes.get(name);
       if (contract !== undefined && !imported.has(name)) {
-        problems.push({ file: ref.file, line, message: `${name} is defined in ${contract}: import that type (import type), or build this one on it, instead of defining it again` });
+        const message = `${name} is defined in ${contract}: import that type (import type), or build this one on it, instead of defining it again`;
+        problems.push({ file: ref.file, line, message });
       }
       const first = seen.get(name);
       if (first !== undefined) problems.push({ file: ref.file, line, message: `${name} is already defined in ${first}: import it from there` });
