@@ -8,6 +8,7 @@
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
+import type { IndexKind } from '../reference/engine.ts';
 import type { TxStore } from '../stages/07-transactions/contract.ts';
 import { type DataSet, makeDataSet, random32, VALUE_SIZE } from './data.ts';
 import type { EngineName, Mode } from './engines/engine.ts';
@@ -77,9 +78,9 @@ export type ClientsReport =
   | { engine: ClientEngine; ok: true; version: string; mode: Mode; measurements: ClientsMeasurement[]; seconds: number }
   | { engine: ClientEngine; ok: false; error: string };
 
-export function clientsMode(kataEngine: 'lsm' | 'btree'): { version: string; mode: Mode } {
+export function clientsMode(kind: IndexKind): { version: string; mode: Mode } {
   return {
-    version: `reference, stage 07 (KATA_ENGINE=${kataEngine})`,
+    version: `reference, stage 07 (${kind})`,
     mode: {
       mode: "tx store, sync 'commit' (group commit)",
       detail: "stage 07 openStore, sync 'commit': a put (a transaction of one write) resolves once its log record is fsynced; puts waiting together share one fsync",
@@ -89,11 +90,11 @@ export function clientsMode(kataEngine: 'lsm' | 'btree'): { version: string; mod
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-async function openStore(kataEngine: 'lsm' | 'btree', dir: string, memoryBudget: number): Promise<TxStore> {
-  // reference/stages/05.ts reads KATA_ENGINE when a store is opened; this process runs one engine.
-  process.env.KATA_ENGINE = kataEngine;
-  const { stage } = await import('../reference/stages/07.ts');
-  return stage.openStore({ dir, memoryBudget, sync: 'commit' });
+/** The stage 07 store as its adapter opens it: transactions over the log over openEngine's index. */
+async function openStore(kind: IndexKind, dir: string, memoryBudget: number): Promise<TxStore> {
+  const { openEngine } = await import('../reference/engine.ts');
+  const txn = await import('../reference/txn/txn-store.ts');
+  return txn.TxStore.open({ dir, memoryBudget, sync: 'commit' }, (options) => openEngine({ ...options, kind }));
 }
 
 /** Untimed: every key put once, LOAD_GROUP in flight, in the data set's (random) order. */
@@ -191,18 +192,18 @@ export async function concurrentClients(store: TxStore, data: DataSet, mix: Clie
 }
 
 export async function benchClients(request: ClientsRequest): Promise<ClientsReport> {
-  const kataEngine = CLIENT_ENGINES[request.engine];
+  const kind = CLIENT_ENGINES[request.engine];
   const started = performance.now();
   const data = makeDataSet(request.keys, 0, request.seed);
   const dir = await mkdtemp(path.join(request.tmp, `dbkata-bench-clients-${request.engine}-`));
   const measurements: ClientsMeasurement[] = [];
   try {
-    let store = await openStore(kataEngine, dir, request.memoryBudget);
+    let store = await openStore(kind, dir, request.memoryBudget);
     await load(store, data);
     // Closed and reopened, as child.ts does before its reads: the index holds the data on
     // disk, and the log starts empty.
     await store.close();
-    store = await openStore(kataEngine, dir, request.memoryBudget);
+    store = await openStore(kind, dir, request.memoryBudget);
     try {
       await warmUp(store, data);
       for (const mix of CLIENT_MIXES) {
@@ -221,7 +222,7 @@ export async function benchClients(request: ClientsRequest): Promise<ClientsRepo
     } finally {
       await store.close();
     }
-    return { engine: request.engine, ok: true, ...clientsMode(kataEngine), measurements, seconds: (performance.now() - started) / 1000 };
+    return { engine: request.engine, ok: true, ...clientsMode(kind), measurements, seconds: (performance.now() - started) / 1000 };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,4 +1,5 @@
-// The lint's rules for the course's prose: chapters (docs/*.md) and specs (stages/*/README.md).
+// The lint's rules for the course's prose: chapters (docs/*.md), specs (stages/*/README.md) and
+// the reference's map (reference/README.md).
 // No page names a path outside the repository (a scratch script in a temporary folder, a home
 // directory): a reader cannot follow it. Every relative link points at a file that exists, so
 // the links work on a forge. Every chapter links its spec and its tests, every spec its chapter.
@@ -83,6 +84,7 @@ export function lintDocs(): Problem[] {
   const files = [
     ...readdirSync(path.join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`),
     ...readdirSync(path.join(ROOT, 'stages')).map((name) => `stages/${name}/README.md`),
+    'reference/README.md', // the map of the reference's layers (absent from a learner's starter)
   ];
   const pages = files.map(read).filter((page): page is Page => page !== undefined);
   // A learner's starter repository ships without reference/ (docs/instructors.md): links into it

@@ -1,14 +1,16 @@
 // The project's own lint: rules that keep the course honest, which a generic linter does not
 // know. Tests may see only contracts; learner code imports only stages/ (the rule the grade
 // enforces, grade/imports.ts); the reference stands alone; every file says what it is for;
-// every test id is unique and belongs to its stage; every ready stage has all its parts. In a
-// learner's starter repository, which has no reference/, the reference's parts are not asked for.
+// every test id is unique and belongs to its stage; every ready stage has all its parts; the
+// reference's layers point down and each type is defined once (lint-layers.ts). In a learner's
+// starter repository, which has no reference/, the reference's parts are not asked for.
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describeRefusal, stageRefusals } from './grade/imports.ts';
 import { lintDocs } from './lint-docs.ts';
+import { duplicateTypes, layerProblem } from './lint-layers.ts';
 import { READY_STAGES, ROOT, stageFolder, stagePaths } from './stages.ts';
 import { ANY_TEST_CALL, TEST_ID_CALL } from './test-ids.ts';
 
@@ -73,6 +75,8 @@ export function lint(): Problem[] {
         if (resolved.startsWith('stages/') && !typeOnly && !given) {
           report(line, 'standalone', 'the reference may import contract types only (import type), and stages/file-system.ts');
         }
+        const layers = layerProblem(file, resolved);
+        if (layers !== undefined) report(line, 'layers', layers);
       }
     }
     if (file.startsWith('tests/')) {
@@ -106,6 +110,11 @@ export function lint(): Problem[] {
     }
     if (walk(paths.tests).length === 0) problems.push({ file: paths.tests, line: 0, rule: 'stage-parts', message: `stage ${stage.id} has no tests` });
     problems.push(...missingSections(paths.spec, walk(paths.tests)));
+  }
+  const sources = (list: string[]) => list.map((file) => ({ file, text: readFileSync(path.join(ROOT, file), 'utf8') }));
+  const contracts = sources(files.filter((file) => /^stages\/([^/]+\/contract|file-system)\.ts$/.test(file)));
+  for (const { file, line, message } of duplicateTypes(contracts, sources(files.filter((file) => file.startsWith('reference/'))))) {
+    problems.push({ file, line, rule: 'one-definition', message });
   }
   problems.push(...lintDocs());
   return problems;

@@ -2,7 +2,7 @@
 // in its group-commit mode: a put resolves once its record is fsynced, and the puts in
 // flight together share one fsync. It has no weaker mode, so --durable changes nothing.
 
-import { LogStore } from '../../reference/store/log-store.ts';
+import { LogStore } from '../../reference/log/log-store.ts';
 import { DbkataBenchStore } from './dbkata-store.ts';
 import type { BenchEngine } from './engine.ts';
 

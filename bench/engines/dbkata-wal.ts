@@ -1,25 +1,26 @@
 // dbkata-wal-lsm and dbkata-wal-btree: the reference's stage 06 store, the write-ahead log in
 // front of each index, with sync 'commit': every put resolves once its record is fsynced, and
 // the puts in flight together share one fsync (group commit). `--group 1` makes that one
-// fsync per put. Opened as the stage 06 tests open it, through reference/stages/06.ts.
+// fsync per put. Opened as the stage 06 adapter opens it: the log, then openEngine's index.
 
+import type { IndexKind } from '../../reference/engine.ts';
 import { DbkataBenchStore } from './dbkata-store.ts';
 import type { BenchEngine, EngineName } from './engine.ts';
 
-function walEngine(name: EngineName, kataEngine: 'lsm' | 'btree'): BenchEngine {
+function walEngine(name: EngineName, kind: IndexKind): BenchEngine {
   return {
     name,
     peer: false,
     missing: () => undefined,
-    version: () => `reference, stage 06 (KATA_ENGINE=${kataEngine})`,
+    version: () => `reference, stage 06 (${kind})`,
     mode: () => ({
       mode: 'WAL, fsync per put (group commit)',
       detail: "stage 06 openStore, sync 'commit': every put resolves after its log record is fsynced; the puts in flight together share one fsync",
     }),
     async open({ dir, memoryBudget }) {
-      process.env.KATA_ENGINE = kataEngine;
-      const { stage } = await import('../../reference/stages/06.ts');
-      return new DbkataBenchStore(await stage.openStore({ dir, memoryBudget, sync: 'commit' }));
+      const { openEngine } = await import('../../reference/engine.ts');
+      const { WalStore } = await import('../../reference/wal/wal-store.ts');
+      return new DbkataBenchStore(await WalStore.open({ dir, memoryBudget, sync: 'commit' }, (options) => openEngine({ ...options, kind })));
     },
   };
 }

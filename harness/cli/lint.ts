@@ -6,8 +6,9 @@ import { parseArgs, runMain } from './args.ts';
 const HELP = `npm run lint
 
 The project's rules: tests see only contracts, learner code imports only stages/ (a stage
-importing reference/, harness/, tests/ or bench/ is refused), the reference stands alone, file
-headers, unique test ids, cited spec sections exist. Prints file:line: rule: message.`;
+importing reference/, harness/, tests/ or bench/ is refused), the reference stands alone, its
+folders are layers whose imports point down and it defines each type once (harness/lint-layers.ts),
+file headers, unique test ids, cited spec sections exist. Prints file:line: rule: message.`;
 
 async function main(): Promise<number> {
   const { flags } = parseArgs(process.argv.slice(2), { usage: 'npm run lint', values: [], switches: [] });

@@ -60,7 +60,7 @@ export const CONCURRENCY_MUTANTS: readonly Mutant[] = [
     id: 'lock-takeover-race',
     stage: '08',
     bug: 'a stale lock is taken over by "read LOCK, see a dead pid, delete it, create mine": two newcomers that both saw the dead pid each delete what is there, and both win',
-    file: 'store/dir-lock.ts',
+    file: 'storage/dir-lock.ts',
     find: "    const marker = `${file}.takeover-${pid}`;\n    try {\n      await take(fs, marker, dir, giveUpAt);\n    } catch (error) {\n      if (!(error instanceof KvError && error.code === 'LOCKED') || fs.now() > giveUpAt) throw error;\n      await fs.sleep(RETRY_MS); // another process is taking over right now: see who wins\n      continue;\n    }\n    try {\n      // Only the marker's holder may delete LOCK, and only if it still names the dead owner.\n      const still = await readOwner(fs, file);\n      if (still === owner && (owner !== 'empty' || (await staysEmpty(fs, file)))) await fs.unlink(file);\n    } finally {\n      await fs.unlink(marker).catch(() => undefined);\n      remember(fs, marker, false);\n    }\n",
     replace: '    await fs.unlink(file).catch(() => undefined);\n',
   },

@@ -16,7 +16,7 @@ import { BTreeStore } from '../../reference/btree/btree-store.ts';
 import { LsmStore } from '../../reference/lsm/lsm-store.ts';
 import { crc32 } from '../../reference/core/crc32.ts';
 import { repairLsm } from '../../reference/lsm/repair.ts';
-import type { EngineOptions } from '../../reference/store/engine-options.ts';
+import type { EngineOptions } from '../../reference/core/engine-options.ts';
 import { WalStore } from '../../reference/wal/wal-store.ts';
 import { Rng } from '../sim-fs/rng.ts';
 import type { SimFileSystem } from '../sim-fs/sim-fs.ts';

@@ -20,23 +20,23 @@
 // and reopening recovers the last flush. Damage found by a read (get, scan) only fails that read.
 
 import path from 'node:path';
+import type { Entry, Limits, ScanOptions } from '../../stages/02-ordered-map/contract.ts';
 import type { DiskStats, DiskStore } from '../../stages/05-disk-index/contract.ts';
 import { type FileSystem, nodeFileSystem } from '../../stages/file-system.ts';
 import { keepBytes } from '../core/bytes.ts';
+import type { EngineOptions } from '../core/engine-options.ts';
 import { KvError } from '../core/errors.ts';
-import type { EngineOptions } from '../store/engine-options.ts';
-import { checkKey, checkValue, DEFAULT_LIMITS, type Limits } from '../store/limits.ts';
-import type { Entry } from '../store/memory-store.ts';
-import { checkScanOptions, type ScanOptions } from '../store/scan-options.ts';
+import { checkKey, checkValue, DEFAULT_LIMITS } from '../core/limits.ts';
+import { checkScanOptions } from '../core/scan-options.ts';
+import type { Bounds } from '../core/skiplist.ts';
 import { createDirectory } from '../storage/directory.ts';
 import { claimDirectory, ENGINE_FILE } from '../storage/engine-file.ts';
-import type { Bounds } from '../memtable/skiplist.ts';
 import { BTree } from './btree.ts';
 import { checkTree } from './check.ts';
 import { readBatch } from './cursor.ts';
-import { ReadWriteLock } from './read-write-lock.ts';
 import { MAX_KEY_SIZE } from './node-page.ts';
 import { PAGE_FILE, Pager } from './pager.ts';
+import { ReadWriteLock } from './read-write-lock.ts';
 
 const DEFAULT_BUDGET = 8 * 1024 * 1024;
 

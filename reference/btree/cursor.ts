@@ -11,9 +11,9 @@
 // (stage 02 allows that), but its keys are always strictly ascending (descending): each batch
 // resumes strictly after the last key returned, and every key is checked to be beyond the last.
 
+import type { Entry } from '../../stages/02-ordered-map/contract.ts';
 import { compareBytes, copyBytes, keepBytes } from '../core/bytes.ts';
-import type { Bound, Bounds } from '../memtable/skiplist.ts';
-import type { Entry } from '../store/memory-store.ts';
+import type { Bound, Bounds } from '../core/skiplist.ts';
 import { type BTree, Path } from './btree.ts';
 import { cellAt, cellCount, childIndex, findKey, isLeaf, keyAt } from './node-page.ts';
 import type { Page } from './page-cache.ts';

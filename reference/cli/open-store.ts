@@ -2,15 +2,14 @@
 // alone, or an index behind the stage 06 write-ahead log with stage 07's transactions — and
 // what each mode risks when the process ends without a clean close.
 
-import type { DiskStore } from '../../stages/05-disk-index/contract.ts';
+import type { SyncPolicy } from '../../stages/04-append-log/contract.ts';
 import type { FileSystem } from '../../stages/file-system.ts';
-import type { SyncPolicy } from '../log/group-commit.ts';
+import { openEngine } from '../engine.ts';
+import { LogStore } from '../log/log-store.ts';
 import type { KeyValueStore } from '../repl/session.ts';
+import { DirectoryLock } from '../storage/dir-lock.ts';
 import { createDirectory } from '../storage/directory.ts';
 import { claimDirectory } from '../storage/engine-file.ts';
-import { DirectoryLock } from '../store/dir-lock.ts';
-import type { EngineOptions } from '../store/engine-options.ts';
-import { LogStore } from '../store/log-store.ts';
 import { TxStore } from '../txn/txn-store.ts';
 import type { Options } from './options.ts';
 
@@ -24,14 +23,14 @@ export async function openStore(options: Options, fs: FileSystem): Promise<OpenS
   const { dir, engine, sync, windowMs, wal, memoryBudget } = options;
   if (engine !== 'log' && wal) {
     // The write-ahead-logged store takes the directory's lock itself, and frees it at close (stage 08).
-    const store = await TxStore.open({ dir, fs, memoryBudget, sync: sync === 'window' ? 'window' : 'commit', syncWindowMs: windowMs }, (o) => openIndex(engine, o));
+    const store = await TxStore.open({ dir, fs, memoryBudget, sync: sync === 'window' ? 'window' : 'commit', syncWindowMs: windowMs }, (o) => openEngine({ ...o, kind: engine }));
     return { store, close: () => store.close() };
   }
   // The stage 04 log and a bare index do not lock; the REPL does it for them: two REPLs never share a directory.
   await createDirectory(fs, dir);
   const lock = await DirectoryLock.acquire(fs, dir);
   try {
-    const store = engine === 'log' ? await openLog(dir, fs, sync) : await openIndex(engine, { dir, fs, memoryBudget });
+    const store = engine === 'log' ? await openLog(dir, fs, sync) : await openEngine({ kind: engine, dir, fs, memoryBudget });
     return {
       store,
       close: async () => {
@@ -54,12 +53,6 @@ async function openLog(dir: string, fs: FileSystem, sync: string | undefined): P
   const store = await LogStore.open({ dir, fs, sync: (sync ?? 'batch') as SyncPolicy });
   await claim.confirm();
   return store;
-}
-
-/** A stage 05 engine, seen through its contract (its own methods beyond it stay its own). */
-async function openIndex(engine: 'lsm' | 'btree', options: EngineOptions): Promise<DiskStore> {
-  if (engine === 'btree') return (await import('../btree/btree-store.ts')).BTreeStore.open(options);
-  return (await import('../lsm/lsm-store.ts')).LsmStore.open(options);
 }
 
 /** The banner's summary of the mode, e.g. "lsm + write-ahead log, sync commit". */

@@ -2,6 +2,7 @@
 // what an OK promises in each mode, so that nobody has to read the engine to find out.
 
 import { HELP_LINES } from '../repl/help.ts';
+import type { EngineKind } from '../storage/engine-file.ts';
 
 export const USAGE_LINE = 'usage: npm start [-- options]';
 
@@ -46,11 +47,9 @@ fails to close ends the session with one line on stderr and exit code 1.
 
 ${HELP_LINES.join('\n')}`;
 
-export type EngineName = 'lsm' | 'btree' | 'log';
-
 export interface Options {
   dir: string;
-  engine: EngineName;
+  engine: EngineKind;
   sync: string | undefined;
   windowMs: number;
   wal: boolean;

@@ -4,7 +4,7 @@
 
 import path from 'node:path';
 import { repairLsm } from '../lsm/repair.ts';
-import { DirectoryLock } from '../store/dir-lock.ts';
+import { DirectoryLock } from '../storage/dir-lock.ts';
 import type { CliIo } from './app.ts';
 
 export async function runRepair(dir: string, io: Pick<CliIo, 'fs' | 'stdout' | 'stderr'>): Promise<number> {

@@ -1,10 +1,11 @@
 // The engine's error type: every error a caller can act on carries a stable code.
 // Tests and the REPL match on `code`, never on message text, so messages can stay helpful.
 
+import type { ErrorCode as BadInputCode } from '../../stages/02-ordered-map/contract.ts';
+
+/** Stage 02's codes for bad input, and the codes the later stages' contracts name. */
 export type ErrorCode =
-  | 'KEY_TOO_LARGE'
-  | 'VALUE_TOO_LARGE'
-  | 'INVALID_ARGUMENT'
+  | BadInputCode
   /** A file failed its checks; the message names the file and the offset. */
   | 'CORRUPT'
   /** The store was closed, or a failed write left it unable to promise durability. */

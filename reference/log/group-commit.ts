@@ -12,7 +12,7 @@
 // so B must not be acknowledged either. A failed write or sync is final — after a failed
 // fsync the page cache may have dropped the data (fsyncgate) — and every waiter gets the error.
 
-export type SyncPolicy = 'always' | 'batch';
+import type { SyncPolicy } from '../../stages/04-append-log/contract.ts';
 
 export class GroupCommit {
   /** Bytes [0, syncedLength) are durable. */

@@ -2,9 +2,10 @@
 // it with a new one; the old one stays open while scans and reads still use it, and its
 // handle is closed when the last of them is done.
 
+import type { SyncPolicy } from '../../stages/04-append-log/contract.ts';
 import type { FileHandle } from '../../stages/file-system.ts';
-import type { SkipList } from '../memtable/skiplist.ts';
-import { GroupCommit, type SyncPolicy } from './group-commit.ts';
+import type { SkipList } from '../core/skiplist.ts';
+import { GroupCommit } from './group-commit.ts';
 
 /** Where a key's current value lies in the log. */
 export interface Location {

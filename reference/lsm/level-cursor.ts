@@ -8,7 +8,7 @@
 // level instead of one per table (LevelDB's "concatenating iterator" does the same).
 
 import { compareBytes } from '../core/bytes.ts';
-import { type Bounds, isAboveLower, isBelowUpper } from '../memtable/skiplist.ts';
+import { type Bounds, isAboveLower, isBelowUpper } from '../core/skiplist.ts';
 import type { Cell } from './cell.ts';
 import type { Cursor } from './merge.ts';
 import type { TableCursor } from './table-reader.ts';

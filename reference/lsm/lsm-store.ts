@@ -1,4 +1,4 @@
-// The LSM tree: writes go to a memtable (the stage 02 skip list); a full memtable becomes
+// The LSM tree: writes go to a memtable (memtable.ts, on the stage 02 skip list); a full one becomes
 // immutable and is flushed in the background to a sorted table at level 0; compaction merges
 // tables down the levels. A read looks at the memtable, the immutable one, then the tables
 // from newest to oldest, and the first cell it finds — a value or a tombstone — is the answer.
@@ -12,34 +12,29 @@
 // which always holds a prefix of the store's history.
 
 import path from 'node:path';
+import type { Entry, Limits, ScanOptions } from '../../stages/02-ordered-map/contract.ts';
 import type { DiskStats } from '../../stages/05-disk-index/contract.ts';
 import { nodeFileSystem, type FileSystem } from '../../stages/file-system.ts';
 import { compareBytes, copyBytes, keepBytes } from '../core/bytes.ts';
+import type { EngineOptions } from '../core/engine-options.ts';
 import { KvError } from '../core/errors.ts';
-import { SkipList } from '../memtable/skiplist.ts';
-import type { EngineOptions } from '../store/engine-options.ts';
-import { checkKey, checkValue, DEFAULT_LIMITS, type Limits } from '../store/limits.ts';
-import type { Entry } from '../store/memory-store.ts';
-import { checkScanOptions, type ScanOptions } from '../store/scan-options.ts';
+import { checkKey, checkValue, DEFAULT_LIMITS } from '../core/limits.ts';
+import { checkScanOptions } from '../core/scan-options.ts';
 import { createDirectory, readIfExists } from '../storage/directory.ts';
 import { claimDirectory, ENGINE_FILE } from '../storage/engine-file.ts';
 import { BlockCache } from './block-cache.ts';
-import { type Cell, cellBytes, TOMBSTONE } from './cell.ts';
+import { type Cell, TOMBSTONE } from './cell.ts';
 import { keepCell, L0_STOP, pickCompaction, type Plan } from './compaction.ts';
 import { LevelCursor } from './level-cursor.ts';
 import { decodeManifest, MANIFEST, type ManifestState, repairHint, writeManifest } from './manifest.ts';
-import { type Cursor, MemtableCursor, MergingCursor } from './merge.ts';
+import { Memtable, MemtableCursor } from './memtable.ts';
+import { type Cursor, MergingCursor } from './merge.ts';
 import { StoreScan } from './store-scan.ts';
 import { TableBuilder, type TableMeta, tableName } from './table-builder.ts';
 import { TableReader } from './table-reader.ts';
 import { releaseAll, Table, Version } from './version.ts';
 
 const DEFAULT_BUDGET = 8 * 1024 * 1024;
-
-class Memtable {
-  readonly list = new SkipList<Cell>();
-  bytes = 0;
-}
 
 export class LsmStore {
   private memtable = new Memtable();
@@ -178,9 +173,7 @@ export class LsmStore {
   private async write(key: Uint8Array, cell: Cell): Promise<void> {
     this.checkOpen();
     const memtable = this.memtable;
-    const previous = memtable.list.get(key);
-    memtable.list.set(key, cell);
-    memtable.bytes += cellBytes(key, cell) - (previous === undefined ? 0 : cellBytes(key, previous));
+    memtable.set(key, cell);
     if (memtable.bytes >= this.memtableBytes) await this.rotate();
   }
 

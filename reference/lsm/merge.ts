@@ -8,7 +8,6 @@
 // a full scan spent most of its time settling promises.)
 
 import { compareBytes } from '../core/bytes.ts';
-import type { Bounds, SkipList } from '../memtable/skiplist.ts';
 import type { Cell } from './cell.ts';
 
 export interface Cursor {
@@ -16,24 +15,6 @@ export interface Cursor {
   key: Uint8Array | undefined;
   cell: Cell;
   advance(): void | Promise<void>;
-}
-
-/** A memtable walked as a cursor (the skip list walk is synchronous). */
-export class MemtableCursor implements Cursor {
-  key: Uint8Array | undefined;
-  cell: Cell = null;
-  private readonly walk: Iterator<[Uint8Array, Cell]>;
-
-  constructor(list: SkipList<Cell>, bounds: Bounds, reverse: boolean) {
-    this.walk = list.entries(bounds, reverse);
-    this.advance();
-  }
-
-  advance(): void {
-    const next = this.walk.next();
-    if (next.done) this.key = undefined;
-    else [this.key, this.cell] = next.value;
-  }
 }
 
 /**

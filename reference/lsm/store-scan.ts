@@ -8,8 +8,8 @@
 // Calls are served in order: for-await never overlaps them, but a caller may call next()
 // twice without waiting, and then the second waits for the first (as with a generator).
 
+import type { Entry } from '../../stages/02-ordered-map/contract.ts';
 import { copyBytes } from '../core/bytes.ts';
-import type { Entry } from '../store/memory-store.ts';
 import { TOMBSTONE } from './cell.ts';
 import type { MergingCursor } from './merge.ts';
 import { releaseAll, type Table } from './version.ts';

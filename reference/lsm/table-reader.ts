@@ -4,11 +4,11 @@
 import type { FileHandle, FileSystem } from '../../stages/file-system.ts';
 import { compareBytes } from '../core/bytes.ts';
 import { KvError } from '../core/errors.ts';
-import { type Bounds, isAboveLower, isBelowUpper } from '../memtable/skiplist.ts';
+import { type Bounds, isAboveLower, isBelowUpper } from '../core/skiplist.ts';
 import type { BlockCache } from './block-cache.ts';
+import type { Block } from './block.ts';
 import { mayContain } from './bloom.ts';
 import type { Cell } from './cell.ts';
-import type { Block } from './block.ts';
 import { decodeBlock, decodeBloom, decodeFooter, decodeIndex, type Footer, FOOTER_BYTES, type IndexEntry } from './sstable-format.ts';
 import type { TableMeta } from './table-builder.ts';
 

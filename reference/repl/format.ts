@@ -1,8 +1,9 @@
 // Writes keys, values and whole commands back as protocol text that parses to the same bytes.
 // The REPL prints with these too, so a scan's output lines can be pasted back as put commands.
 
+import type { RangeSpec } from '../../stages/01-repl/contract.ts';
 import { decodeUtf8 } from '../core/bytes.ts';
-import { type Command, RANGE_KEY_OPTIONS, type RangeSpec } from './command.ts';
+import { type Command, RANGE_KEY_OPTIONS } from './command.ts';
 
 /** Characters that never print bare: controls (C0, DEL, C1) and, for keys, spaces. */
 function isControl(code: number): boolean {

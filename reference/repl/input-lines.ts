@@ -6,7 +6,7 @@
 // `maxLineBytes` is refused once that many bytes of it arrived, never buffered whole.
 
 import type { Readable } from 'node:stream';
-import { DEFAULT_LIMITS } from '../store/limits.ts';
+import { DEFAULT_LIMITS } from '../core/limits.ts';
 
 /**
  * The longest line the REPL reads: a put whose key and value are at their limits and written

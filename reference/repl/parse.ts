@@ -1,8 +1,9 @@
 // Parses one line of the REPL protocol into a Command, or throws a ParseError with a column.
 // The grammar is in stages/01-repl/README.md; this file follows it rule by rule.
 
-import { DEFAULT_LIMITS } from '../store/limits.ts';
-import { type Command, ParseError, RANGE_KEY_OPTIONS, type RangeSpec } from './command.ts';
+import type { RangeSpec } from '../../stages/01-repl/contract.ts';
+import { DEFAULT_LIMITS } from '../core/limits.ts';
+import { type Command, ParseError, RANGE_KEY_OPTIONS } from './command.ts';
 import { LineReader, type Token } from './line-reader.ts';
 
 const NO_ARGUMENT_COMMANDS: Record<string, Command> = {

@@ -2,9 +2,9 @@
 // A prefix P is the half-open range [P, successor(P)); combined with explicit bounds,
 // each end keeps whichever bound is tighter.
 
+import type { RangeSpec } from '../../stages/01-repl/contract.ts';
+import type { ScanOptions } from '../../stages/02-ordered-map/contract.ts';
 import { compareBytes, prefixSuccessor } from '../core/bytes.ts';
-import type { ScanOptions } from '../store/scan-options.ts';
-import type { RangeSpec } from './command.ts';
 
 interface End {
   key: Uint8Array;

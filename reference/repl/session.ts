@@ -1,24 +1,18 @@
 // A REPL session: takes one line, answers with output lines. No terminal, no streams, so
 // tests drive it directly; stream.ts wires it to stdin and stdout.
 
+import type { SessionOptions as ProtocolSessionOptions } from '../../stages/01-repl/contract.ts';
+import type { KvStore } from '../../stages/02-ordered-map/contract.ts';
 import type { Transaction } from '../../stages/07-transactions/contract.ts';
 import { KvError } from '../core/errors.ts';
-import type { Entry } from '../store/memory-store.ts';
-import type { ScanOptions } from '../store/scan-options.ts';
 import { type Command, ParseError } from './command.ts';
 import { formatKey, formatValue } from './format.ts';
 import { HELP_LINES } from './help.ts';
 import { parseCommand } from './parse.ts';
 import { rangeToScanOptions } from './range.ts';
 
-type MaybePromise<T> = T | Promise<T>;
-
 /** What the session needs of a store: the stage 02 contract, and what later stores add. */
-export interface KeyValueStore {
-  get(key: Uint8Array): MaybePromise<Uint8Array | undefined>;
-  put(key: Uint8Array, value: Uint8Array): MaybePromise<void>;
-  delete(key: Uint8Array): MaybePromise<void>;
-  scan(options?: ScanOptions): Iterable<Entry> | AsyncIterable<Entry>;
+export interface KeyValueStore extends KvStore {
   /** Stage 04 on. */
   compact?(): Promise<void>;
   /** Stage 04 on: figures about the files behind the store (nested objects and lists allowed). */
@@ -30,9 +24,8 @@ export interface KeyValueStore {
   begin?(): Transaction;
 }
 
-export interface SessionOptions {
-  /** Append the time each store command took, as in `OK (0.1ms)`. Off in tests. */
-  timings?: boolean;
+/** Stage 01's options (`timings`: append the time each store command took, off in tests), and: */
+export interface SessionOptions extends ProtocolSessionOptions {
   /** Accept the reference's commands beyond stage 01 (compact, stats, flush, checkpoint). Default true. */
   extensions?: boolean;
 }

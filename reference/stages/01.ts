@@ -2,12 +2,12 @@
 // keeping to stage 01's protocol (the reference's later commands are unknown words here).
 
 import type { Command as StageCommand, Stage01 } from '../../stages/01-repl/contract.ts';
+import { MemoryStore } from '../core/memory-store.ts';
 import { ParseError } from '../repl/command.ts';
 import { formatCommand } from '../repl/format.ts';
 import { parseCommand } from '../repl/parse.ts';
 import { Session, type SessionOptions } from '../repl/session.ts';
 import { runSession } from '../repl/stream.ts';
-import { MemoryStore } from '../store/memory-store.ts';
 
 const session = (options: SessionOptions = {}) => new Session(new MemoryStore(), { ...options, extensions: false });
 

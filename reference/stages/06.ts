@@ -3,8 +3,8 @@
 
 import type { Stage06 } from '../../stages/06-wal/contract.ts';
 import { WalStore } from '../wal/wal-store.ts';
-import { openEngine } from './05.ts';
+import { openKataEngine } from './05.ts';
 
 export const stage: Stage06 = {
-  openStore: (options) => WalStore.open(options, openEngine),
+  openStore: (options) => WalStore.open(options, openKataEngine),
 };

@@ -3,8 +3,8 @@
 
 import type { Stage07 } from '../../stages/07-transactions/contract.ts';
 import { TxStore } from '../txn/txn-store.ts';
-import { openEngine } from './05.ts';
+import { openKataEngine } from './05.ts';
 
 export const stage: Stage07 = {
-  openStore: (options) => TxStore.open(options, openEngine),
+  openStore: (options) => TxStore.open(options, openKataEngine),
 };

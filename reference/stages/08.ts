@@ -4,8 +4,8 @@
 
 import type { Stage08 } from '../../stages/08-concurrency/contract.ts';
 import { TxStore } from '../txn/txn-store.ts';
-import { openEngine } from './05.ts';
+import { openKataEngine } from './05.ts';
 
 export const stage: Stage08 = {
-  openStore: (options) => TxStore.open(options, openEngine),
+  openStore: (options) => TxStore.open(options, openKataEngine),
 };

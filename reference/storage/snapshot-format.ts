@@ -10,11 +10,11 @@
 // The checksum is checked first, so any flipped byte or cut-off file is caught before a
 // single length field is trusted; the structural checks after it catch a writer's bugs.
 
-import { compareBytes } from '../core/bytes.ts';
+import type { Entry } from '../../stages/02-ordered-map/contract.ts';
 import { ByteReader, ByteWriter } from '../core/binary.ts';
+import { compareBytes } from '../core/bytes.ts';
 import { crc32, hex32 } from '../core/crc32.ts';
 import { KvError } from '../core/errors.ts';
-import type { Entry } from '../store/memory-store.ts';
 
 const MAGIC = new TextEncoder().encode('DBKSNAP\n');
 export const SNAPSHOT_VERSION = 1;

@@ -1,13 +1,13 @@
 // One transaction: its snapshot, its writes (kept here, invisible to others until commit),
 // and — for serializable ones — what it read, so the commit can check that none of it changed.
 
-import type { Entry } from '../../stages/02-ordered-map/contract.ts';
+import type { Entry, Limits } from '../../stages/02-ordered-map/contract.ts';
 import type { Isolation, ScanOptions, Transaction } from '../../stages/07-transactions/contract.ts';
 import { compareBytes, copyBytes, keepBytes } from '../core/bytes.ts';
 import { KvError } from '../core/errors.ts';
-import { type Bounds, SkipList } from '../memtable/skiplist.ts';
-import { checkKey, checkValue, type Limits } from '../store/limits.ts';
-import { checkScanOptions } from '../store/scan-options.ts';
+import { checkKey, checkValue } from '../core/limits.ts';
+import { checkScanOptions } from '../core/scan-options.ts';
+import { type Bounds, SkipList } from '../core/skiplist.ts';
 import type { Write } from '../wal/wal-store.ts';
 import type { TxStore } from './txn-store.ts';
 

@@ -9,16 +9,16 @@
 // a snapshot never includes a commit that a crash could still take back. Old values live in
 // the VersionMap (versions.ts) while an open snapshot can read them.
 
-import type { Entry } from '../../stages/02-ordered-map/contract.ts';
-import type { BeginOptions, Isolation, ScanOptions, Transaction, TxStats, TxStore as TxStoreContract } from '../../stages/07-transactions/contract.ts';
+import type { Entry, Limits } from '../../stages/02-ordered-map/contract.ts';
 import type { BatchWrite, WalStoreOptions } from '../../stages/06-wal/contract.ts';
+import type { BeginOptions, Isolation, ScanOptions, Transaction, TxStats, TxStore as TxStoreContract } from '../../stages/07-transactions/contract.ts';
 import { compareBytes, copyBytes, keepBytes } from '../core/bytes.ts';
 import { KvError } from '../core/errors.ts';
-import type { Bounds } from '../memtable/skiplist.ts';
-import { checkKey, checkValue, DEFAULT_LIMITS, type Limits } from '../store/limits.ts';
-import { CallGate } from '../store/call-gate.ts';
-import { checkScanOptions } from '../store/scan-options.ts';
+import { checkKey, checkValue, DEFAULT_LIMITS } from '../core/limits.ts';
+import { checkScanOptions } from '../core/scan-options.ts';
+import type { Bounds } from '../core/skiplist.ts';
 import { checkBatch, type OpenEngine, WalStore, type Write } from '../wal/wal-store.ts';
+import { CallGate } from './call-gate.ts';
 import { Serial } from './serial.ts';
 import { TxImpl } from './transaction.ts';
 import { VersionMap } from './versions.ts';

@@ -6,7 +6,7 @@
 //
 //   key "a":  [ts 0: "x" (before)] [ts 7: "y"] [ts 9: deleted]     snapshot 8 reads "y"
 
-import { type Bounds, SkipList } from '../memtable/skiplist.ts';
+import { type Bounds, SkipList } from '../core/skiplist.ts';
 
 /** A committed state of a key: its value (undefined when deleted) from `ts` on. */
 export interface Version {

@@ -12,16 +12,16 @@
 // segments before it.
 
 import path from 'node:path';
-import type { Entry, ScanOptions } from '../../stages/02-ordered-map/contract.ts';
+import type { Entry, Limits, ScanOptions } from '../../stages/02-ordered-map/contract.ts';
 import type { DiskStore } from '../../stages/05-disk-index/contract.ts';
 import type { BatchWrite, SyncMode, WalStats, WalStore as WalStoreContract, WalStoreOptions } from '../../stages/06-wal/contract.ts';
 import { nodeFileSystem, type FileSystem } from '../../stages/file-system.ts';
 import { keepBytes } from '../core/bytes.ts';
+import type { EngineOptions } from '../core/engine-options.ts';
 import { KvError } from '../core/errors.ts';
-import type { EngineOptions } from '../store/engine-options.ts';
-import { checkKey, checkValue, DEFAULT_LIMITS, type Limits } from '../store/limits.ts';
+import { checkKey, checkValue, DEFAULT_LIMITS } from '../core/limits.ts';
+import { DirectoryLock } from '../storage/dir-lock.ts';
 import { createDirectory } from '../storage/directory.ts';
-import { DirectoryLock } from '../store/dir-lock.ts';
 import { Segment, segmentName } from './segment.ts';
 import { COMMIT, DELETE, encodeWalRecord, PUT, type RecordType, TX_DELETE, TX_PUT } from './wal-record.ts';
 import { recoverLog } from './wal-recovery.ts';

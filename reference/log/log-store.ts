@@ -10,25 +10,18 @@
 // - the old log is removed only after the new one and its name are durable.
 
 import path from 'node:path';
+import type { Entry, Limits, ScanOptions } from '../../stages/02-ordered-map/contract.ts';
+import type { LogStoreOptions, SyncPolicy } from '../../stages/04-append-log/contract.ts';
 import { type FileSystem, nodeFileSystem } from '../../stages/file-system.ts';
 import { copyBytes, keepBytes } from '../core/bytes.ts';
 import { KvError } from '../core/errors.ts';
-import { type SyncPolicy } from '../log/group-commit.ts';
-import { LiveLog, type Location } from '../log/live-log.ts';
-import { DELETE, encodeRecord, PUT, RECORD_HEADER } from '../log/record.ts';
-import { replayLog } from '../log/recover.ts';
-import { SkipList } from '../memtable/skiplist.ts';
-import { checkKey, checkValue, DEFAULT_LIMITS, type Limits } from './limits.ts';
-import type { Entry } from './memory-store.ts';
-import { checkScanOptions, type ScanOptions } from './scan-options.ts';
+import { checkKey, checkValue, DEFAULT_LIMITS } from '../core/limits.ts';
+import { checkScanOptions } from '../core/scan-options.ts';
+import { SkipList } from '../core/skiplist.ts';
 import { createDirectory } from '../storage/directory.ts';
-
-export interface LogStoreOptions {
-  dir: string;
-  fs?: FileSystem;
-  limits?: Partial<Limits>;
-  sync?: SyncPolicy;
-}
+import { LiveLog, type Location } from './live-log.ts';
+import { DELETE, encodeRecord, PUT, RECORD_HEADER } from './record.ts';
+import { replayLog } from './recover.ts';
 
 const LOG_NAME = /^(\d{6})\.log$/;
 const logName = (generation: number) => `${String(generation).padStart(6, '0')}.log`;

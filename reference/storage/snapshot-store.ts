@@ -7,22 +7,16 @@
 // its temporary file; close() waits for saves without reporting their failures a second time.
 
 import path from 'node:path';
+import type { Entry, Limits, ScanOptions } from '../../stages/02-ordered-map/contract.ts';
+import type { SnapshotStoreOptions } from '../../stages/03-persistence/contract.ts';
 import { type FileSystem, nodeFileSystem } from '../../stages/file-system.ts';
-import { createDirectory, readIfExists } from '../storage/directory.ts';
 import { KvError } from '../core/errors.ts';
-import { decodeSnapshot, encodeSnapshot } from '../storage/snapshot-format.ts';
-import type { Limits } from './limits.ts';
-import { type Entry, MemoryStore } from './memory-store.ts';
-import type { ScanOptions } from './scan-options.ts';
+import { MemoryStore } from '../core/memory-store.ts';
+import { createDirectory, readIfExists } from './directory.ts';
+import { decodeSnapshot, encodeSnapshot } from './snapshot-format.ts';
 
 export const SNAPSHOT_FILE = 'snapshot.db';
 export const TEMP_SUFFIX = '.tmp';
-
-export interface SnapshotStoreOptions {
-  dir: string;
-  fs?: FileSystem;
-  limits?: Partial<Limits>;
-}
 
 export class SnapshotStore {
   private saving: Promise<void> = Promise.resolve();

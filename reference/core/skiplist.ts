@@ -1,7 +1,8 @@
 // An ordered map from byte keys to values, kept as a skip list.
 //
-// This is the engine's memtable: stage 02 uses it as the whole store, and the LSM engine of
-// stage 05 keeps its newest writes here before flushing them to a sorted file. A skip list
+// The engine's ordered map: stage 02's store is this list behind its contract (memory-store.ts
+// beside it), and the layers above build on it — the LSM tree's memtable (lsm/memtable.ts), the
+// stage 04 log's index, a transaction's writes and versions. A skip list
 // suits that job: inserts are O(log n) with no rebalancing, an in-order walk is a pointer
 // chase along level 0, and a reader can keep walking while a writer links new nodes in.
 //
@@ -14,7 +15,7 @@
 // skips most of level 0 by starting high and dropping down. The generator is seeded, so a
 // given sequence of inserts always builds the same list: runs are reproducible.
 
-import { compareBytes } from '../core/bytes.ts';
+import { compareBytes } from './bytes.ts';
 
 const MAX_HEIGHT = 12; // 4^12 ≈ 16M keys before searches start to slow down
 const BRANCHING = 4; // one node in four is promoted to the next level

@@ -1,14 +1,10 @@
 // The size limits every store enforces, and the checks that enforce them alike: a key or
 // value that is not a Uint8Array is INVALID_ARGUMENT, one over its limit KEY_TOO_LARGE or
-// VALUE_TOO_LARGE, with the sizes in the message.
+// VALUE_TOO_LARGE, with the sizes in the message. The Limits type is stage 02's contract's.
 
-import { KvError } from '../core/errors.ts';
+import type { Limits } from '../../stages/02-ordered-map/contract.ts';
+import { KvError } from './errors.ts';
 import { checkBytes } from './scan-options.ts';
-
-export interface Limits {
-  maxKeySize: number;
-  maxValueSize: number;
-}
 
 export const DEFAULT_LIMITS: Limits = { maxKeySize: 1024, maxValueSize: 1024 * 1024 };
 

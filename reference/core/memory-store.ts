@@ -2,15 +2,11 @@
 // It owns copies of what it is given and hands out copies, so no caller can change stored
 // bytes behind its back; it enforces the size limits before touching the list.
 
-import { copyBytes, keepBytes } from '../core/bytes.ts';
-import { SkipList } from '../memtable/skiplist.ts';
-import { checkKey, checkValue, DEFAULT_LIMITS, type Limits } from './limits.ts';
-import { checkScanOptions, type ScanOptions } from './scan-options.ts';
-
-export interface Entry {
-  key: Uint8Array;
-  value: Uint8Array;
-}
+import type { Entry, Limits, ScanOptions } from '../../stages/02-ordered-map/contract.ts';
+import { copyBytes, keepBytes } from './bytes.ts';
+import { checkKey, checkValue, DEFAULT_LIMITS } from './limits.ts';
+import { checkScanOptions } from './scan-options.ts';
+import { SkipList } from './skiplist.ts';
 
 export class MemoryStore {
   private readonly list = new SkipList<Uint8Array>();

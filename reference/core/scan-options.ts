@@ -1,18 +1,10 @@
 // Turns the scan options a caller passes (gt/gte/lt/lte/reverse/limit) into checked bounds.
 // Every store of the engine validates its options here, so all of them refuse bad input alike.
 
-import { keepBytes } from '../core/bytes.ts';
-import { KvError } from '../core/errors.ts';
-import type { Bound, Bounds } from '../memtable/skiplist.ts';
-
-export interface ScanOptions {
-  gt?: Uint8Array;
-  gte?: Uint8Array;
-  lt?: Uint8Array;
-  lte?: Uint8Array;
-  reverse?: boolean;
-  limit?: number;
-}
+import type { ScanOptions } from '../../stages/02-ordered-map/contract.ts';
+import { keepBytes } from './bytes.ts';
+import { KvError } from './errors.ts';
+import type { Bound, Bounds } from './skiplist.ts';
 
 export interface CheckedScan {
   bounds: Bounds;
