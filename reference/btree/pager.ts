@@ -26,6 +26,7 @@
 import path from 'node:path';
 import type { FileSystem } from '../../stages/file-system.ts';
 import { KvError } from '../core/errors.ts';
+import { replaceFile } from '../storage/directory.ts';
 import { type FreeSpace, readFreeList } from './free-space.ts';
 import { encodeMeta, type Meta, metaSlot, slotPages } from './meta.ts';
 import { checkNoLaterFlush, chooseMeta } from './meta-choice.ts';
@@ -35,7 +36,7 @@ import { PageFile } from './page-file.ts';
 import { corruptPage, H_PAGE_NO, H_TXN, META_PAGES, PAGE_SIZE, PageType, pageTxn, pageType, sealPage, setU32, setU64, typeName } from './page-layout.ts';
 
 export const PAGE_FILE = 'btree.db';
-const TEMP_FILE = 'btree.db.tmp';
+const TEMP_FILE = `${PAGE_FILE}.tmp`; // replaceFile's name for it
 /** What a cached page costs beyond its bytes: the Page object, its array's header, the Map entry (an estimate). */
 const PAGE_OVERHEAD = 160;
 /** The cache never shrinks below a root-to-leaf path, whatever the budget. */
@@ -216,15 +217,5 @@ async function createPageFile(fs: FileSystem, dir: string): Promise<void> {
   const root = image.subarray(META_PAGES * PAGE_SIZE);
   initNode(root, PageType.LEAF, META_PAGES, 0);
   sealPage(root);
-  const temp = path.join(dir, TEMP_FILE);
-  const handle = await fs.open(temp, 'create');
-  try {
-    await handle.truncate(0);
-    await handle.write(0, image);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await fs.rename(temp, path.join(dir, PAGE_FILE));
-  await fs.syncDir(dir);
+  await replaceFile(fs, dir, PAGE_FILE, image); // via btree.db.tmp (TEMP_FILE), which open removes if a crash left it
 }
